@@ -1,0 +1,20 @@
+/**
+ * @rtcstack/dtls — DTLS 1.2 (RFC 6347) as WebRTC uses it: ECDHE + AEAD suites, use_srtp
+ * (RFC 5764), extended master secret (RFC 7627), the RFC 5705 exporter for SRTP keys, and
+ * certificate fingerprints instead of certificate authorities (RFC 8827).
+ *
+ * The SCTP layer and the peer connection use DtlsEndpoint:
+ *   const ep = new DtlsEndpoint({ role, certificate, expectedFingerprints, srtpProfiles });
+ *   ep.start(now)                       // client: sends the ClientHello
+ *   ep.handleInput(now, datagram)       // every DTLS datagram (first byte 20..63, RFC 7983)
+ *   ep.handleTimeout(now)               // when now >= ep.nextTimeout()
+ *   ep.send(bytes)                      // application data (SCTP packets) once connected
+ *   ep.close()                          // close_notify
+ *   for (let o; (o = ep.pollOutput()); ) // { type: 'transmit', data } | 'connected' | 'data' | 'closed' | 'error'
+ */
+export * from './constants.ts';
+export type * from './options.ts';
+export type * from './events.ts';
+export { DtlsEndpoint } from './endpoint.ts';
+export * from './prf.ts';
+export * from './x509/index.ts';
