@@ -1,0 +1,76 @@
+import { createCipheriv, type Cipher } from 'node:crypto';
+
+/**
+ * AES in counter mode as SRTP defines it (RFC 3711 §4.1.1):
+ *   IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16),  block j uses IV + j.
+ *
+ * Speed: node:crypto's per-call cost dominates small packets, so instead of creating an
+ * 'aes-128-ctr' cipher per packet we keep ONE 'aes-*-ecb' cipher per session key and encrypt
+ * the packet's counter blocks with a single update() call (ECB has no state between calls).
+ * The counter blocks live in a reused buffer whose last two bytes per block (the block
+ * counter j) are written once; only the 14-byte IV prefix is rewritten per packet.
+ */
+export class AesCmKeystream {
+  private readonly ecb: Cipher;
+  private readonly salt: Uint8Array;
+  private ctr: Buffer = Buffer.alloc(0);
+
+  constructor(sessionKey: Uint8Array, sessionSalt: Uint8Array) {
+    if (sessionSalt.length !== 14) throw new RangeError('AES-CM session salt must be 14 bytes');
+    this.ecb = createCipheriv(sessionKey.length === 16 ? 'aes-128-ecb' : 'aes-256-ecb', sessionKey, null);
+    this.ecb.setAutoPadding(false);
+    this.salt = sessionSalt;
+  }
+
+  /** The 16-byte IV for packet index i = hi32 * 2^16 + lo16 of stream `ssrc`. */
+  iv(ssrc: number, hi32: number, lo16: number): Uint8Array {
+    return aesCmIv(this.salt, ssrc, hi32, lo16);
+  }
+
+  /** Keystream bytes [0, length) for one packet. */
+  keystream(ssrc: number, hi32: number, lo16: number, length: number): Uint8Array {
+    const blocks = (length + 15) >>> 4;
+    if (blocks > 0x10000) throw new RangeError('SRTP payload longer than 2^16 AES blocks');
+    if (this.ctr.length < blocks * 16) this.grow(blocks);
+    const c = this.ctr;
+    const s = this.salt;
+    const s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    const s4 = s[4] ^ (ssrc >>> 24), s5 = s[5] ^ ((ssrc >>> 16) & 0xff), s6 = s[6] ^ ((ssrc >>> 8) & 0xff), s7 = s[7] ^ (ssrc & 0xff);
+    const s8 = s[8] ^ (hi32 >>> 24), s9 = s[9] ^ ((hi32 >>> 16) & 0xff), s10 = s[10] ^ ((hi32 >>> 8) & 0xff), s11 = s[11] ^ (hi32 & 0xff);
+    const s12 = s[12] ^ (lo16 >>> 8), s13 = s[13] ^ (lo16 & 0xff);
+    for (let at = 0, end = blocks * 16; at < end; at += 16) {
+      c[at] = s0; c[at + 1] = s1; c[at + 2] = s2; c[at + 3] = s3;
+      c[at + 4] = s4; c[at + 5] = s5; c[at + 6] = s6; c[at + 7] = s7;
+      c[at + 8] = s8; c[at + 9] = s9; c[at + 10] = s10; c[at + 11] = s11;
+      c[at + 12] = s12; c[at + 13] = s13;
+    }
+    return this.ecb.update(c.subarray(0, blocks * 16));
+  }
+
+  /** dst[dstAt + k] = src[srcAt + k] XOR keystream[k] for k < length. */
+  xor(ssrc: number, hi32: number, lo16: number, src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: number, length: number): void {
+    if (length === 0) return;
+    const ks = this.keystream(ssrc, hi32, lo16, length);
+    for (let k = 0; k < length; k++) dst[dstAt + k] = src[srcAt + k] ^ ks[k];
+  }
+
+  private grow(blocks: number): void {
+    const n = Math.max(blocks, 96); // 96 blocks = 1536 bytes covers any MTU-sized packet
+    const c = Buffer.alloc(n * 16);
+    for (let j = 0; j < n; j++) {
+      c[j * 16 + 14] = j >>> 8;
+      c[j * 16 + 15] = j & 0xff;
+    }
+    this.ctr = c;
+  }
+}
+
+/** RFC 3711 §4.1.1 IV: salt (14 bytes, shifted left 16 bits) XOR SSRC<<64 XOR index<<16. */
+export function aesCmIv(salt: Uint8Array, ssrc: number, hi32: number, lo16: number): Uint8Array {
+  const iv = new Uint8Array(16);
+  iv.set(salt.subarray(0, 14));
+  iv[4] ^= ssrc >>> 24; iv[5] ^= (ssrc >>> 16) & 0xff; iv[6] ^= (ssrc >>> 8) & 0xff; iv[7] ^= ssrc & 0xff;
+  iv[8] ^= hi32 >>> 24; iv[9] ^= (hi32 >>> 16) & 0xff; iv[10] ^= (hi32 >>> 8) & 0xff; iv[11] ^= hi32 & 0xff;
+  iv[12] ^= lo16 >>> 8; iv[13] ^= lo16 & 0xff;
+  return iv;
+}

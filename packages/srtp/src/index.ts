@@ -1,0 +1,12 @@
+export * from './profile.ts';
+export * from './errors.ts';
+export * from './stats.ts';
+export { rtpHeaderLength, checkRtcpHeader } from './header.ts';
+export * from './kdf.ts';
+export { AesCmKeystream, aesCmIv } from './aes-cm.ts';
+export { gcmRtpIv, gcmRtcpIv } from './transform-gcm.ts';
+export * from './replay.ts';
+export * from './roc.ts';
+export * from './context.ts';
+export * from './session.ts';
+export * from './dtls-srtp.ts';
