@@ -1,1 +1,2 @@
 export * from './vectors.ts';
+export * from './netsim/index.ts';

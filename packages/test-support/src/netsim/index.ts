@@ -1,0 +1,10 @@
+export * from './addresses.ts';
+export * from './event-queue.ts';
+export * from './link.ts';
+export * from './stats.ts';
+export * from './trace.ts';
+export * from './nat.ts';
+export * from './host.ts';
+export * from './network.ts';
+export * from './driver.ts';
+export { hashString, subRandom, type SimRandom } from './rng.ts';
