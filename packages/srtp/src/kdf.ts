@@ -39,20 +39,28 @@ export interface MasterKey {
  */
 export function kdfPrf(masterKey: Uint8Array, masterSalt: Uint8Array, label: number, outLength: number): Uint8Array {
   if (masterKey.length !== 16 && masterKey.length !== 32) throw new RangeError(`master key must be 16 or 32 bytes, got ${masterKey.length}`);
-  if (masterSalt.length > 14) throw new RangeError(`master salt must be at most 14 bytes, got ${masterSalt.length}`);
+  const first = kdfPrfInput(masterSalt, label);
   const blocks = Math.ceil(outLength / 16);
   const input = new Uint8Array(blocks * 16);
   for (let j = 0; j < blocks; j++) {
-    const at = j * 16;
-    input.set(masterSalt, at);
-    // label sits in byte 7 of the 14-byte x: (label || index DIV kdr) is 7 bytes, right-aligned.
-    input[at + 7] ^= label;
-    input[at + 14] = j >>> 8;
-    input[at + 15] = j & 0xff;
+    input.set(first, j * 16);
+    input[j * 16 + 14] = j >>> 8; // block counter: x * 2^16 + j
+    input[j * 16 + 15] = j & 0xff;
   }
   const ecb = createCipheriv(masterKey.length === 16 ? 'aes-128-ecb' : 'aes-256-ecb', masterKey, null);
   ecb.setAutoPadding(false);
   return new Uint8Array(ecb.update(input)).subarray(0, outLength);
+}
+
+/** The first AES input block of the PRF, x * 2^16 (RFC 3711 §4.3.1, §4.3.3; kdr = 0). */
+export function kdfPrfInput(masterSalt: Uint8Array, label: number): Uint8Array {
+  if (masterSalt.length > 14) throw new RangeError(`master salt must be at most 14 bytes, got ${masterSalt.length}`);
+  const x = new Uint8Array(16);
+  x.set(masterSalt, 0);
+  // key_id = label || (index DIV kdr) is 7 bytes right-aligned against the 14-byte salt, so the
+  // label lands on byte 7; with kdr = 0 the 6 index bytes are zero. Bytes 14-15: the * 2^16.
+  x[7] ^= label;
+  return x;
 }
 
 /** All six session keys for a profile (RFC 3711 §4.3.1; labels 0..2 SRTP, 3..5 SRTCP). */
