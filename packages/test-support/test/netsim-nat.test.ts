@@ -253,6 +253,9 @@ describe('hole punching between two NATs (what ICE relies on)', () => {
   const cases: { name: string; b: Kind; c: Kind; connects: boolean }[] = [
     { name: 'full cone <-> full cone', b: EIM_EIF, c: EIM_EIF, connects: true },
     { name: 'port-restricted <-> port-restricted', b: EIM_APDF, c: EIM_APDF, connects: true },
+    { name: 'full cone <-> port-restricted', b: EIM_EIF, c: EIM_APDF, connects: true },
+    { name: 'restricted cone <-> port-restricted', b: EIM_ADF, c: EIM_APDF, connects: true },
+    { name: 'restricted cone <-> restricted cone', b: EIM_ADF, c: EIM_ADF, connects: true },
     { name: 'symmetric <-> full cone', b: SYMMETRIC, c: EIM_EIF, connects: true },
     { name: 'symmetric <-> restricted cone', b: SYMMETRIC, c: EIM_ADF, connects: true },
     { name: 'symmetric <-> port-restricted', b: SYMMETRIC, c: EIM_APDF, connects: false },

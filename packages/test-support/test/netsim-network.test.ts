@@ -183,6 +183,27 @@ describe('MTU', () => {
   });
 });
 
+describe('bandwidth and queue', () => {
+  it('a 1 Mbit/s bottleneck spreads a burst of 1000-byte datagrams 8 ms apart', () => {
+    const s = pair({ delayMs: 10, bandwidthBps: 1_000_000 });
+    for (let i = 0; i < 5; i++) s.sa.send(pkt(i, 1000), s.sb.local);
+    s.net.runFor(1000);
+    expect(s.got.map((g) => g.time)).toEqual([18, 26, 34, 42, 50]);
+  });
+
+  it('a full drop-tail queue drops the excess as "queue"', () => {
+    const s = pair({ bandwidthBps: 1_000_000, queueBytes: 3000 });
+    for (let i = 0; i < 10; i++) s.sa.send(pkt(i, 1000), s.sb.local);
+    s.net.runFor(1000);
+    expect(s.got.map((g) => g.seq)).toEqual([0, 1, 2]);
+    expect(s.net.linkStats('a', 'b').dropped.queue).toBe(7);
+    // once the queue drains, the link carries traffic again
+    s.sa.send(pkt(10, 1000), s.sb.local);
+    s.net.runFor(100);
+    expect(s.got.map((g) => g.seq)).toEqual([0, 1, 2, 10]);
+  });
+});
+
 describe('filters', () => {
   it('addFilter drops exactly the datagrams it chooses, counted as filter, until removed', () => {
     const net = new Network();
@@ -383,7 +404,7 @@ describe('the run loop', () => {
 
 describe('statistics and trace', () => {
   it('sent + duplicated = delivered + dropped, per link and in total', () => {
-    const s = pair({ delayMs: 3, jitterMs: 4, loss: 0.2, duplicate: 0.1, reorder: 0.1, mtu: 150 });
+    const s = pair({ delayMs: 3, jitterMs: 4, loss: 0.2, duplicate: 0.1, reorder: 0.1, mtu: 150, bandwidthBps: 200_000, queueBytes: 2000 });
     s.sb.onReceive = (d, from) => s.sb.send(d, from);
     for (let i = 0; i < 400; i++) s.net.at(i, () => s.sa.send(pkt(i, 100 + (i % 80)), s.sb.local));
     s.net.runFor(10_000);
@@ -395,6 +416,8 @@ describe('statistics and trace', () => {
     expect(Object.keys(st.links)).toEqual(['a->b', 'b->a']);
     expect(st.total.dropped.mtu).toBeGreaterThan(0);
     expect(st.total.dropped.loss).toBeGreaterThan(0);
+    expect(st.total.dropped.queue).toBeGreaterThan(0);
+    expect(st.total.duplicated).toBeGreaterThan(0);
   });
 
   it('the trace hook sees every send, deliver and drop with its time', () => {

@@ -31,7 +31,7 @@ export class SimSocket {
   constructor(
     readonly host: Host,
     readonly local: Address,
-    private readonly port: HostPort,
+    private readonly net: HostPort,
   ) {}
 
   get closed(): boolean {
@@ -41,7 +41,7 @@ export class SimSocket {
   /** Send one datagram. It is copied, so the caller may reuse `data`. */
   send(data: Uint8Array, to: Address): void {
     if (!this.open) throw new Error(`send on closed socket ${addressKey(this.local)}`);
-    this.port.transmit(this, data, to);
+    this.net.transmit(this, data, to);
   }
 
   close(): void {
@@ -68,7 +68,7 @@ export class Host {
     readonly addresses: readonly string[],
     /** The NAT this host sits behind, or undefined on the public network. */
     readonly nat: Nat | undefined,
-    private readonly port: HostPort,
+    private readonly net: HostPort,
   ) {}
 
   /** The host's first address. */
@@ -88,7 +88,7 @@ export class Host {
     const local: Address = { address: addr, port: p };
     const key = addressKey(local);
     if (this.socks.has(key)) throw new Error(`EADDRINUSE: ${this.name} ${key}`);
-    const s = new SimSocket(this, local, this.port);
+    const s = new SimSocket(this, local, this.net);
     this.socks.set(key, s);
     return s;
   }

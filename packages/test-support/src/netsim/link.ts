@@ -16,6 +16,13 @@ export interface LinkConfig {
   readonly reorderDelayMs: number;
   /** Largest UDP payload (bytes) the path carries; larger datagrams are dropped and counted. */
   readonly mtu: number;
+  /**
+   * Bottleneck rate in bits per second of UDP payload (Infinity = unlimited). Datagrams are
+   * serialized one after another, so a burst queues and arrives spread out.
+   */
+  readonly bandwidthBps: number;
+  /** Drop-tail queue in front of the bottleneck, bytes (Infinity = unbounded); overflow drops as 'queue'. */
+  readonly queueBytes: number;
 }
 
 export type LinkSettings = Partial<LinkConfig>;
@@ -29,6 +36,8 @@ export const IDEAL_LINK: LinkConfig = {
   reorder: 0,
   reorderDelayMs: 20,
   mtu: Infinity,
+  bandwidthBps: Infinity,
+  queueBytes: Infinity,
 };
 
 export function mergeLink(base: LinkConfig, patch: LinkSettings): LinkConfig {
@@ -45,9 +54,10 @@ export function validateLink(c: LinkConfig): void {
   for (const k of ['loss', 'duplicate', 'reorder'] as const) {
     if (!(c[k] >= 0 && c[k] <= 1)) throw new RangeError(`link ${k} must be in [0, 1], got ${c[k]}`);
   }
-  for (const k of ['delayMs', 'jitterMs', 'reorderDelayMs', 'mtu'] as const) {
+  for (const k of ['delayMs', 'jitterMs', 'reorderDelayMs', 'mtu', 'queueBytes'] as const) {
     if (!(c[k] >= 0)) throw new RangeError(`link ${k} must be >= 0, got ${c[k]}`);
   }
+  if (!(c.bandwidthBps > 0)) throw new RangeError(`link bandwidthBps must be > 0, got ${c.bandwidthBps}`);
 }
 
 /** What the link does to one datagram. */

@@ -126,7 +126,7 @@ export class Nat {
     const key = this.mappingKey(internal, remote);
     let m = this.byKey.get(key);
     if (m && this.expired(m, now)) {
-      this.remove(m, 'idle timeout');
+      this.remove(m, `idle since ${m.lastActivity} ms, timeout ${this.config.mappingTimeoutMs} ms`);
       m = undefined;
     }
     if (!m) {
@@ -156,7 +156,7 @@ export class Nat {
     const m = this.byPort.get(port);
     if (!m) return 'nat-no-mapping';
     if (this.expired(m, now)) {
-      this.remove(m, 'idle timeout');
+      this.remove(m, `idle since ${m.lastActivity} ms, timeout ${this.config.mappingTimeoutMs} ms`);
       return 'nat-no-mapping';
     }
     const perm = this.permissionKey(remote);
@@ -220,7 +220,7 @@ export class Nat {
     const m = this.byPort.get(port);
     if (!m) return true;
     if (!this.expired(m, now)) return false;
-    this.remove(m, 'idle timeout');
+    this.remove(m, `idle since ${m.lastActivity} ms, timeout ${this.config.mappingTimeoutMs} ms`);
     return true;
   }
 }

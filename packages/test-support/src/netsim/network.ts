@@ -69,8 +69,7 @@ const MAX_TIMEOUTS_PER_INSTANT = 10_000;
  * A deterministic simulated IP network on a virtual clock. See packages/test-support/README.md.
  */
 export class Network implements HostPort {
-  /** Virtual time, ms. Starts at 0; only the run methods move it. */
-  now = 0;
+  private clock = 0;
   onTrace: TraceHook | undefined;
   readonly seed: number;
   private readonly maxEventsPerInstant: number;
@@ -83,6 +82,8 @@ export class Network implements HostPort {
   private defaultLink: LinkConfig;
   private readonly links = new Map<string, LinkConfig>();
   private readonly rngs = new Map<string, SimRandom>();
+  /** Per directed link: when its bottleneck finishes sending what is queued. */
+  private readonly busyUntil = new Map<string, number>();
   private readonly filters: DatagramFilter[] = [];
   private readonly wakeables: Wakeable[] = [];
   private readonly total = newCounters();
@@ -96,6 +97,11 @@ export class Network implements HostPort {
     this.defaultLink = mergeLink(IDEAL_LINK, options.defaultLink ?? {});
     this.onTrace = options.trace;
     this.maxEventsPerInstant = options.maxEventsPerInstant ?? 1_000_000;
+  }
+
+  /** Virtual time, ms. Starts at 0; only the run methods move it. */
+  get now(): number {
+    return this.clock;
   }
 
   // ---------------------------------------------------------------- topology
@@ -192,22 +198,22 @@ export class Network implements HostPort {
 
   /** Call fn at virtual time `time` (or now, if that has passed). */
   at(time: number, fn: (now: number) => void): void {
-    this.queue.push(Math.max(time, this.now), { kind: 'call', fn });
+    this.queue.push(Math.max(time, this.clock), { kind: 'call', fn });
   }
 
   /** Call fn `ms` from now. */
   after(ms: number, fn: (now: number) => void): void {
-    this.at(this.now + ms, fn);
+    this.at(this.clock + ms, fn);
   }
 
   /** Run every event up to and including virtual time `untilMs`, then set the clock to it. */
   run(untilMs: number): void {
     while (this.step(untilMs));
-    if (untilMs > this.now) this.now = untilMs;
+    if (untilMs > this.clock) this.clock = untilMs;
   }
 
   runFor(ms: number): void {
-    this.run(this.now + ms);
+    this.run(this.clock + ms);
   }
 
   /**
@@ -215,10 +221,10 @@ export class Network implements HostPort {
    * virtual time has passed. Returns whether cond held; on false the clock is at now + limitMs.
    */
   runUntil(cond: () => boolean, limitMs: number): boolean {
-    const deadline = this.now + limitMs;
+    const deadline = this.clock + limitMs;
     if (cond()) return true;
     while (this.step(deadline)) if (cond()) return true;
-    if (deadline > this.now) this.now = deadline;
+    if (deadline > this.clock) this.clock = deadline;
     return false;
   }
 
@@ -246,8 +252,8 @@ export class Network implements HostPort {
     }
     const t = Math.min(tq, tw);
     if (t === Infinity || t > deadline) return false;
-    const at = Math.max(t, this.now);
-    if (at === this.now) {
+    const at = Math.max(t, this.clock);
+    if (at === this.clock) {
       if (++this.sameInstant > this.maxEventsPerInstant) {
         throw new Error(`netsim: more than ${this.maxEventsPerInstant} events at ${at} ms (a zero-delay loop?)`);
       }
@@ -255,16 +261,16 @@ export class Network implements HostPort {
       this.sameInstant = 0;
       this.timeoutsSameInstant = 0;
     }
-    this.now = at;
+    this.clock = at;
     if (tq <= tw) {
       const e = this.queue.pop() as { item: Agenda };
       if (e.item.kind === 'deliver') this.deliver(e.item.dg);
-      else e.item.fn(this.now);
+      else e.item.fn(this.clock);
     } else {
       if (++this.timeoutsSameInstant > MAX_TIMEOUTS_PER_INSTANT) {
-        throw new Error(`netsim: a core keeps asking to be woken at ${tw} ms (now ${this.now} ms); handleTimeout must move nextTimeout forward`);
+        throw new Error(`netsim: a core keeps asking to be woken at ${tw} ms (now ${this.clock} ms); handleTimeout must move nextTimeout forward`);
       }
-      (due as Wakeable).handleTimeout(this.now);
+      (due as Wakeable).handleTimeout(this.clock);
     }
     return true;
   }
@@ -306,17 +312,29 @@ export class Network implements HostPort {
     }
 
     for (const f of this.filters) {
-      if (f({ time: this.now, data, from, to: target.to, fromHost: src.name, toNode }) === 'drop') {
+      if (f({ time: this.clock, data, from, to: target.to, fromHost: src.name, toNode }) === 'drop') {
         return this.drop(id, link, counters, from, target.to, data, 'filter');
       }
     }
 
     // The sender's NAT translates the source (RFC 4787 §4.1) as the datagram leaves.
-    const wireFrom = target.via ? target.via.outbound(from, target.to, this.now) : from;
+    const wireFrom = target.via ? target.via.outbound(from, target.to, this.clock) : from;
     const note = target.via ? `${target.via.name}: src ${fmt(from)} -> ${fmt(wireFrom)}` : undefined;
 
     const cfg = this.link(src.name, toNode);
     if (data.length > cfg.mtu) return this.drop(id, link, counters, wireFrom, target.to, data, 'mtu', `mtu ${cfg.mtu}`);
+    let queueing = 0;
+    if (cfg.bandwidthBps !== Infinity) {
+      // A bottleneck of bandwidthBps with a drop-tail queue of queueBytes in front of it.
+      const start = Math.max(this.clock, this.busyUntil.get(link) ?? 0);
+      const backlog = ((start - this.clock) * cfg.bandwidthBps) / 8000;
+      if (backlog + data.length > cfg.queueBytes) {
+        return this.drop(id, link, counters, wireFrom, target.to, data, 'queue', `backlog ${Math.round(backlog)} B`);
+      }
+      const done = start + (data.length * 8000) / cfg.bandwidthBps;
+      this.busyUntil.set(link, done);
+      queueing = done - this.clock;
+    }
     const fate = sampleFate(cfg, this.rngFor(link));
     if (fate.lost) return this.drop(id, link, counters, wireFrom, target.to, data, 'loss', note);
     if (fate.reordered) {
@@ -340,7 +358,7 @@ export class Network implements HostPort {
         data: i === 0 ? data : data.slice(),
         note: notes.length ? notes.join(', ') : undefined,
       };
-      this.queue.push(this.now + delay, { kind: 'deliver', dg });
+      this.queue.push(this.clock + queueing + delay, { kind: 'deliver', dg });
     });
   }
 
@@ -351,9 +369,13 @@ export class Network implements HostPort {
     let note = dg.note;
     if (dg.nat) {
       // Inbound at a NAT's public side: RFC 4787 §5 filtering, then translate to the inside.
-      const r = dg.nat.inbound(dg.from, dg.to.port, this.now);
+      const r = dg.nat.inbound(dg.from, dg.to.port, this.clock);
       if (r === 'nat-no-mapping' || r === 'nat-filter') {
-        return this.drop(dg.id, dg.link, dg.counters, dg.from, dg.to, dg.data, r, `${dg.nat.name} ${dg.nat.config.filtering} filtering`);
+        const why =
+          r === 'nat-filter'
+            ? `${dg.nat.name}: ${dg.nat.config.filtering} filtering, no permission for ${fmt(dg.from)}`
+            : `${dg.nat.name}: no live mapping for port ${dg.to.port}`;
+        return this.drop(dg.id, dg.link, dg.counters, dg.from, dg.to, dg.data, r, why);
       }
       host = dg.nat.inside.get(r.address);
       const t = `${dg.nat.name}: dst ${fmt(dg.to)} -> ${fmt(r)}`;
@@ -365,7 +387,7 @@ export class Network implements HostPort {
     dg.counters.delivered++;
     this.total.delivered++;
     this.emit('deliver', dg.id, dg.link, dg.from, to, dg.data.length, undefined, note, dg.data);
-    sock.receive(dg.data, dg.from, this.now);
+    sock.receive(dg.data, dg.from, this.clock);
   }
 
   /** Where a datagram from `src` addressed to `to` goes (no side effects). */
@@ -385,7 +407,7 @@ export class Network implements HostPort {
     const node = this.publicNodes.get(addr);
     if (!node) return { kind: 'none', reason: 'no-route', to: dst };
     if (node instanceof Host) return { kind: 'host', host: node, via: realm, to: dst };
-    const toNode = node.peekHost(dst.port, this.now)?.name ?? node.name;
+    const toNode = node.peekHost(dst.port, this.clock)?.name ?? node.name;
     return { kind: 'nat', nat: node, via: realm, to: dst, toNode };
   }
 
@@ -418,7 +440,7 @@ export class Network implements HostPort {
     data?: Uint8Array,
   ): void {
     if (!this.onTrace) return;
-    const e: TraceEvent = { time: this.now, kind, id, link, from, to, size, reason, note, data };
+    const e: TraceEvent = { time: this.clock, kind, id, link, from, to, size, reason, note, data };
     this.onTrace(e);
   }
 

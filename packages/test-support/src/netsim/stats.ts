@@ -2,6 +2,7 @@
 export const DROP_REASONS = [
   'loss', // the link's seeded loss
   'mtu', // larger than the link's MTU
+  'queue', // the link's bottleneck queue (queueBytes) was full
   'filter', // a net.addFilter() callback said 'drop'
   'nat-filter', // RFC 4787 §5: inbound datagram not allowed by the NAT's filtering behaviour
   'nat-no-mapping', // inbound to a NAT port with no (live) mapping, e.g. expired (§4.3)
