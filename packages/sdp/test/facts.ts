@@ -60,8 +60,9 @@ export function facts(d: SessionDescription): Record<string, unknown> {
   };
 }
 
+/** JSON equality where an absent fact (undefined) equals null in the vector. */
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 /** Throws if `actual` does not match every key `expected` names (media compared per index). */

@@ -44,7 +44,7 @@ export const checks: VectorChecks = {
       const got = (cand as unknown as Record<string, unknown>)[k];
       if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${k}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
     }
-    const canonical = line.replace(/^a=/, '');
+    const canonical = line.replace(/^a=/, '').replace(/\r?\n$/, '');
     const want = canonical.startsWith('candidate:') ? canonical : `candidate:${canonical}`;
     if (formatCandidate(cand) !== want) throw new Error(`formats back as ${formatCandidate(cand)}`);
   },
