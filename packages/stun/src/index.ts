@@ -11,3 +11,7 @@ export * from './stringprep.ts';
 export * from './integrity.ts';
 export * from './fingerprint.ts';
 export { ParseError, isParseError } from '@rtcstack/common';
+export * from './channel-data.ts';
+export * from './transaction.ts';
+export * from './server.ts';
+export * from './client.ts';

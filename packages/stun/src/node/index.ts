@@ -1,0 +1,2 @@
+export * from './udp-server.ts';
+export * from './udp-client.ts';
