@@ -88,6 +88,19 @@ describe('driveCore', () => {
     expect(net.linkStats('client', 'server').dropped.loss).toBe(4);
   });
 
+  it('output queued outside the run loop is flushed by the next run, at the current time', () => {
+    const net = new Network({ defaultLink: { delayMs: 25 } });
+    const cs = net.addHost('client', '10.0.0.1').bind();
+    const ss = net.addHost('server', '10.0.0.2').bind(3478);
+    driveCore(net, ss, adapt(new ToyCore()));
+    const client = new ToyCore(ss.local);
+    driveCore(net, cs, adapt(client));
+    net.runFor(1000);
+    client.start(net.now); // no driver.flush(): the run loop sends it
+    expect(net.runUntil(() => client.answered.length > 0, 10_000)).toBe(true);
+    expect(client.answered).toEqual([1050]);
+  });
+
   it('detach stops both the timer and the socket hook', () => {
     const net = new Network();
     const cs = net.addHost('client', '10.0.0.1').bind();

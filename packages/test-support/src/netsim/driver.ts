@@ -19,7 +19,10 @@ export interface DrivenCore {
 }
 
 export interface CoreDriver {
-  /** Flush the core now: call after poking the core directly (e.g. core.connect(net.now)). */
+  /**
+   * Flush the core now. The run loop also flushes every driven core before each step, so
+   * calling this after poking a core (core.connect(net.now)) is only needed to send at once.
+   */
   flush(): void;
   /** Stop driving: unhooks the sockets and the timer. */
   detach(): void;
@@ -28,7 +31,8 @@ export interface CoreDriver {
 
 /**
  * Drive `core` on the simulated network through one or more sockets: each arriving datagram
- * goes to onDatagram then flush; the run loop wakes handleTimeout (then flush) at nextTimeout().
+ * goes to onDatagram then flush; the run loop wakes handleTimeout (then flush) at nextTimeout(),
+ * and flushes the core before every step.
  */
 export function driveCore(net: Network, socket: SimSocket | readonly SimSocket[], core: DrivenCore): CoreDriver {
   const sockets = Array.isArray(socket) ? [...(socket as readonly SimSocket[])] : [socket as SimSocket];
@@ -51,6 +55,8 @@ export function driveCore(net: Network, socket: SimSocket | readonly SimSocket[]
       core.handleTimeout(now);
       flush();
     },
+    // Whatever the core queued between events (a test called core.connect()) goes out too.
+    flush,
   });
   return {
     flush,

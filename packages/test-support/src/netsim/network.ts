@@ -24,6 +24,11 @@ export interface Wakeable {
   /** Virtual time (ms) it next wants handleTimeout, or undefined for none. */
   nextTimeout(): number | undefined;
   handleTimeout(now: number): void;
+  /**
+   * Optional: called before every step of the run loop, so output a core queued outside the
+   * loop (a test poking it directly, another core's callback) is sent at the current time.
+   */
+  flush?(): void;
 }
 
 /** What a datagram looks like to a filter: addresses as the sender addressed it, before any NAT. */
@@ -89,6 +94,8 @@ export class Network implements HostPort {
   private readonly total = newCounters();
   private readonly perLink = new Map<string, Counters>();
   private nextId = 0;
+  /** The datagram being handled, so NAT events can name it in the trace. */
+  private currentId = 0;
   private sameInstant = 0;
   private timeoutsSameInstant = 0;
 
@@ -235,10 +242,11 @@ export class Network implements HostPort {
 
   /**
    * One event: the earliest of the next delivery / scheduled call and every attached
-   * Wakeable's nextTimeout() (re-polled each step). Deliveries win ties. False if nothing is
-   * due by `deadline`.
+   * Wakeable's nextTimeout() (re-polled each step, after flushing each). Deliveries win ties.
+   * False if nothing is due by `deadline`.
    */
   private step(deadline: number): boolean {
+    for (const w of this.wakeables) w.flush?.();
     const head = this.queue.peek();
     const tq = head ? head.time : Infinity;
     let tw = Infinity;
@@ -289,8 +297,6 @@ export class Network implements HostPort {
   }
 
   // ---------------------------------------------------------------- datagrams
-
-  private currentId = 0;
 
   /** @internal SimSocket.send lands here. */
   transmit(sock: SimSocket, payload: Uint8Array, to: Address): void {
