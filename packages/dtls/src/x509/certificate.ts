@@ -107,6 +107,55 @@ export function serialToHex(n: bigint): string {
   return (neg ? '-' : '') + h;
 }
 
+export interface SubjectPublicKeyInfo {
+  /** The SubjectPublicKeyInfo TLV. */
+  readonly der: Uint8Array;
+  readonly algorithm: AlgorithmIdentifier;
+  readonly keyType: ParsedKeyType;
+  /** The subjectPublicKey BIT STRING contents (no unused bits allowed). */
+  readonly publicKeyBytes: Uint8Array;
+  /** node:crypto's key, loaded from the same DER. */
+  readonly publicKey: KeyObject;
+}
+
+/**
+ * SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
+ * (RFC 5280 §4.1.2.7): decoded by us for the key type, then loaded by node:crypto as SPKI DER.
+ */
+function decodeSpki(el: DerElement, buf: Uint8Array, field: string): SubjectPublicKeyInfo {
+  const spki = DerReader.of(el, buf);
+  const algorithm = readAlgorithmIdentifier(spki, `${field}.algorithm`);
+  const bitsAt = spki.offset;
+  const keyBits = spki.bitString(`${field}.subjectPublicKey`);
+  if (keyBits.unusedBits !== 0) fail(`${field}.subjectPublicKey`, bitsAt, 'key BIT STRING has unused bits');
+  spki.done(field);
+  const keyType = keyTypeOf(algorithm);
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey({ key: Buffer.from(el.raw), format: 'der', type: 'spki' });
+  } catch (e) {
+    fail(field, el.offset, `node:crypto rejected the key: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // A second opinion on the key type: what we decoded must agree with what node loaded.
+  const nodeType = publicKey.asymmetricKeyType;
+  const agrees =
+    keyType === 'other' ||
+    (keyType === 'rsa' && nodeType === 'rsa') ||
+    (keyType === 'ed25519' && nodeType === 'ed25519') ||
+    ((keyType === 'ec-p256' || keyType === 'ec-p384') && nodeType === 'ec');
+  if (!agrees) fail(field, el.offset, `decoded ${keyType} but node:crypto loaded ${nodeType}`);
+  return { der: el.raw, algorithm, keyType, publicKeyBytes: keyBits.bytes, publicKey };
+}
+
+/** A standalone SubjectPublicKeyInfo (e.g. "-----BEGIN PUBLIC KEY-----" DER). */
+export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo {
+  const el = readSingle(der, 'subjectPublicKeyInfo');
+  if (el.cls !== TagClass.universal || el.tagNumber !== UniversalTag.sequence) {
+    fail('subjectPublicKeyInfo', 0, 'SubjectPublicKeyInfo must be a SEQUENCE');
+  }
+  return decodeSpki(el, der, 'subjectPublicKeyInfo');
+}
+
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const root = readSingle(der, 'certificate');
   if (root.cls !== TagClass.universal || root.tagNumber !== UniversalTag.sequence) {
@@ -137,13 +186,8 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const subjectName = readName(tbs, 'tbsCertificate.subject');
 
   // SubjectPublicKeyInfo (RFC 5280 §4.1.2.7)
-  const { element: spkiEl, reader: spki } = tbs.sequenceElement('tbsCertificate.subjectPublicKeyInfo');
-  const publicKeyAlgorithm = readAlgorithmIdentifier(spki, 'subjectPublicKeyInfo.algorithm');
-  const bitsAt = spki.offset;
-  const keyBits = spki.bitString('subjectPublicKeyInfo.subjectPublicKey');
-  if (keyBits.unusedBits !== 0) fail('subjectPublicKeyInfo.subjectPublicKey', bitsAt, 'key BIT STRING has unused bits');
-  spki.done('subjectPublicKeyInfo');
-  const keyType = keyTypeOf(publicKeyAlgorithm);
+  const spkiEl = tbs.sequenceElement('tbsCertificate.subjectPublicKeyInfo').element;
+  const key = decodeSpki(spkiEl, der, 'tbsCertificate.subjectPublicKeyInfo');
 
   // Unique identifiers (v2, v3) and extensions (v3 only), RFC 5280 §4.1.2.8-9.
   for (const [n, name] of [
@@ -196,29 +240,10 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     fail('signatureAlgorithm', sigAt - sigAlg.der.length, 'differs from tbsCertificate.signature');
   }
 
-  let publicKey: KeyObject;
-  try {
-    publicKey = createPublicKey({ key: Buffer.from(spkiEl.raw), format: 'der', type: 'spki' });
-  } catch (e) {
-    fail(
-      'tbsCertificate.subjectPublicKeyInfo',
-      spkiEl.offset,
-      `node:crypto rejected the key: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
-  // A second opinion on the key type: what we decoded must agree with what node loaded.
-  const nodeType = publicKey.asymmetricKeyType;
-  const agrees =
-    keyType === 'other' ||
-    (keyType === 'rsa' && nodeType === 'rsa') ||
-    (keyType === 'ed25519' && nodeType === 'ed25519') ||
-    ((keyType === 'ec-p256' || keyType === 'ec-p384') && nodeType === 'ec');
-  if (!agrees) fail('tbsCertificate.subjectPublicKeyInfo', spkiEl.offset, `decoded ${keyType} but node:crypto loaded ${nodeType}`);
-
   return {
     der,
-    publicKey,
-    keyType,
+    publicKey: key.publicKey,
+    keyType: key.keyType,
     subject: formatName(subjectName),
     issuer: formatName(issuerName),
     notBefore,
@@ -233,8 +258,8 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     issuerName,
     subjectName,
     spki: spkiEl.raw,
-    publicKeyAlgorithm,
-    publicKeyBytes: keyBits.bytes,
+    publicKeyAlgorithm: key.algorithm,
+    publicKeyBytes: key.publicKeyBytes,
     extensions,
   };
 }

@@ -93,14 +93,23 @@ function fail(field: string, offset: number, reason: string): never {
   throw new ParseError(X509_LAYER, field, offset, reason);
 }
 
-/** Largest contents we accept; also keeps lengths in safe-integer range. */
-const MAX_LENGTH_OCTETS = 4;
+/** Lengths and tag numbers above 2^31 - 1 are refused (as Go's encoding/asn1 does). */
+const MAX_VALUE = 0x7fffffff;
+
+/** The identifier and length octets of one TLV. */
+export interface DerHeader {
+  readonly cls: TagClassValue;
+  readonly constructed: boolean;
+  readonly tagNumber: number;
+  readonly headerLength: number;
+  readonly length: number;
+}
 
 /**
- * Read one TLV at `pos`, which must end at or before `end`. Strict DER header rules (X.690
- * §8.1.2, §8.1.3, §10.1).
+ * Read identifier and length octets at `pos` (X.690 §8.1.2, §8.1.3) with DER's rules: definite,
+ * minimal lengths (§10.1); minimal high tag numbers. Does not check that the contents fit.
  */
-export function readElement(buf: Uint8Array, pos: number, end: number, field: string): DerElement {
+export function readHeader(buf: Uint8Array, pos: number, end: number, field: string): DerHeader {
   const start = pos;
   if (pos >= end) fail(field, pos, 'expected a DER element, found end of data');
   const id = buf[pos++];
@@ -114,8 +123,8 @@ export function readElement(buf: Uint8Array, pos: number, end: number, field: st
       if (pos >= end) fail(`${field}.tag`, pos, 'truncated high tag number');
       const b = buf[pos++];
       if (i === 0 && b === 0x80) fail(`${field}.tag`, pos - 1, 'high tag number has a leading 0x80 octet');
-      if (i >= 3) fail(`${field}.tag`, pos - 1, 'tag number too large');
       tagNumber = tagNumber * 128 + (b & 0x7f);
+      if (tagNumber > MAX_VALUE) fail(`${field}.tag`, pos - 1, 'tag number too large');
       if ((b & 0x80) === 0) break;
     }
     if (tagNumber < 31) fail(`${field}.tag`, start, 'high-tag-number form used for a tag below 31');
@@ -129,33 +138,45 @@ export function readElement(buf: Uint8Array, pos: number, end: number, field: st
     fail(`${field}.length`, pos - 1, 'indefinite length is not allowed in DER');
   } else {
     const n = first & 0x7f;
-    if (n > MAX_LENGTH_OCTETS) fail(`${field}.length`, pos - 1, `length uses ${n} octets (max ${MAX_LENGTH_OCTETS})`);
+    if (n > 4) fail(`${field}.length`, pos - 1, `length uses ${n} octets (max 4)`);
     if (pos + n > end) fail(`${field}.length`, pos, 'truncated length octets');
     if (buf[pos] === 0) fail(`${field}.length`, pos, 'length has a leading zero octet (not minimal)');
     length = 0;
     for (let i = 0; i < n; i++) length = length * 256 + buf[pos++];
-    if (length < 0x80) fail(`${field}.length`, start + 1, 'long form used for a length below 128 (not minimal)');
+    if (length < 0x80) fail(`${field}.length`, pos - n - 1, 'long form used for a length below 128 (not minimal)');
+    if (length > MAX_VALUE) fail(`${field}.length`, pos - n - 1, 'length too large');
   }
-  if (length > end - pos) {
-    fail(`${field}.length`, start, `length ${length} runs past the end of its container (${end - pos} bytes left)`);
+  return { cls, constructed, tagNumber, headerLength: pos - start, length };
+}
+
+/**
+ * Read one TLV at `pos`, which must end at or before `end`: a strict header, contents that fit
+ * in the container, and the constructed bit DER requires for universal types (§10.2).
+ */
+export function readElement(buf: Uint8Array, pos: number, end: number, field: string): DerElement {
+  const h = readHeader(buf, pos, end, field);
+  const { cls, constructed, tagNumber, length } = h;
+  const at = pos + h.headerLength;
+  if (length > end - at) {
+    fail(`${field}.length`, pos, `length ${length} runs past the end of its container (${end - at} bytes left)`);
   }
   if (cls === TagClass.universal) {
     if (constructed && mustBePrimitive.has(tagNumber)) {
-      fail(`${field}.tag`, start, `${tagName({ cls, tagNumber })} must be primitive in DER`);
+      fail(`${field}.tag`, pos, `${tagName({ cls, tagNumber })} must be primitive in DER`);
     }
     if (!constructed && mustBeConstructed.has(tagNumber)) {
-      fail(`${field}.tag`, start, `${tagName({ cls, tagNumber })} must be constructed`);
+      fail(`${field}.tag`, pos, `${tagName({ cls, tagNumber })} must be constructed`);
     }
   }
   return {
     cls,
     constructed,
     tagNumber,
-    offset: start,
-    headerLength: pos - start,
+    offset: pos,
+    headerLength: h.headerLength,
     length,
-    value: buf.subarray(pos, pos + length),
-    raw: buf.subarray(start, pos + length),
+    value: buf.subarray(at, at + length),
+    raw: buf.subarray(pos, at + length),
   };
 }
 
@@ -231,7 +252,9 @@ export function decodeOid(v: Uint8Array, field: string, offset: number): string 
   return [...head, ...arcs.slice(1)].join('.');
 }
 
-const printableRe = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+/** X.680 §41.4 PrintableString, plus '&' which real CAs used by mistake (Go accepts it too). */
+const printableRe = /^[A-Za-z0-9 '()+,\-./:=?&]*$/;
+const strictPrintableRe = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
 /** The character string types that appear in names (X.680 §41; RFC 5280 §4.1.2.4). */
 export function decodeString(tagNumber: number, v: Uint8Array, field: string, offset: number): string {
@@ -665,7 +688,7 @@ export function derUtf8String(s: string): Uint8Array {
 }
 
 export function derPrintableString(s: string): Uint8Array {
-  if (!printableRe.test(s)) throw new RangeError(`"${s}" is not a PrintableString`);
+  if (!strictPrintableRe.test(s)) throw new RangeError(`"${s}" is not a PrintableString`);
   return universal(UniversalTag.printableString, new TextEncoder().encode(s));
 }
 

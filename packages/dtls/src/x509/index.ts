@@ -11,8 +11,8 @@ export {
   signCertificate,
   CertificateError,
 } from './generate.ts';
-export type { ParsedCertificate, ParsedKeyType, AlgorithmIdentifier, Extension } from './certificate.ts';
-export { parseCertificate, serialToHex } from './certificate.ts';
+export type { ParsedCertificate, ParsedKeyType, AlgorithmIdentifier, Extension, SubjectPublicKeyInfo } from './certificate.ts';
+export { parseCertificate, parseSubjectPublicKeyInfo, serialToHex } from './certificate.ts';
 export { verifySelfSigned, verifySignedBy } from './verify.ts';
 export type { FingerprintAlgorithm } from './fingerprint.ts';
 export {
