@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { toHex } from '@rtcstack/common';
+import { CIPHER_SUITES } from '../src/constants.ts';
+import { fingerprint } from '../src/x509/index.ts';
+import { certs, connectedEvent, drain, errorEvent, pair, run } from './helpers.ts';
+
+describe('DtlsEndpoint handshake (in memory)', () => {
+  it('completes flights 1-6 and both sides export the same SRTP keying material', () => {
+    const { c, s } = pair();
+    run(c, s);
+    const ce = connectedEvent(c);
+    const se = connectedEvent(s);
+    expect(ce, JSON.stringify(c.events)).toBeDefined();
+    expect(se, JSON.stringify(s.events)).toBeDefined();
+    expect(ce!.cipherSuite).toBe('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
+    expect(ce!.srtpProfile).toBe('SRTP_AES128_CM_HMAC_SHA1_80');
+    expect(ce!.keyingMaterial.length).toBe(60);
+    expect(toHex(ce!.keyingMaterial)).toBe(toHex(se!.keyingMaterial));
+    const [cc, sc] = certs();
+    expect(ce!.peerFingerprint).toBe(fingerprint(sc.der, 'sha-256'));
+    expect(se!.peerFingerprint).toBe(fingerprint(cc.der, 'sha-256'));
+    expect(s.ep.stats.cookieRejected).toBe(0);
+  });
+
+  for (const suite of CIPHER_SUITES.filter((x) => x.auth === 'ecdsa')) {
+    for (const group of ['x25519', 'secp256r1'] as const) {
+      it(`negotiates ${suite.name} over ${group} and carries application data both ways`, () => {
+        const { c, s } = pair({ cipherSuites: [suite.name], groups: [group] });
+        run(c, s);
+        expect(connectedEvent(c)?.cipherSuite).toBe(suite.name);
+        c.ep.send(new TextEncoder().encode('hello from client'));
+        s.ep.handleInput(1, drain(c)[0]);
+        s.ep.send(new TextEncoder().encode('hello from server'));
+        c.ep.handleInput(1, drain(s)[0]);
+        drain(c);
+        drain(s);
+        const sd = s.events.find((e) => e.type === 'data');
+        const cd = c.events.find((e) => e.type === 'data');
+        expect(sd && sd.type === 'data' && new TextDecoder().decode(sd.data)).toBe('hello from client');
+        expect(cd && cd.type === 'data' && new TextDecoder().decode(cd.data)).toBe('hello from server');
+      });
+    }
+  }
+
+  it('fragments every flight to a small MTU and still completes', () => {
+    const { c, s } = pair({ mtu: 200 }, { mtu: 200 });
+    run(c, s);
+    expect(connectedEvent(c)).toBeDefined();
+    for (const d of [...c.sent, ...s.sent]) expect(d.length).toBeLessThanOrEqual(200);
+  });
+
+  it('close_notify closes both sides', () => {
+    const { c, s } = pair();
+    run(c, s);
+    c.ep.close();
+    for (const d of drain(c)) s.ep.handleInput(5, d);
+    drain(s);
+    expect(s.events.at(-1)).toEqual({ type: 'closed', by: 'peer' });
+    expect(c.events.at(-1)).toEqual({ type: 'closed', by: 'local' });
+  });
+});
