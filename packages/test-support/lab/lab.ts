@@ -1,15 +1,20 @@
 /**
  * netsim lab: a few datagrams through a lossy link and a NAT, with the annotated trace.
  *
- *   npm run lab:netsim            (seed 7)
- *   npm run lab:netsim -- 8       (another seed: another loss pattern, same shape)
+ *   npm run lab:netsim                       (seed 7)
+ *   npm run lab:netsim -- 8                  (another seed: another loss pattern, same shape)
+ *   npm run lab:netsim -- 7 --pcap run.pcap  (also write what the receivers saw, for Wireshark)
  *
  * Everything runs on a virtual clock: no sockets, no timers, no real network.
  */
 import { addressKey } from '@rtcstack/common';
-import { Network, formatTrace, type TraceEvent } from '../src/index.ts';
+import { writeFileSync } from 'node:fs';
+import { Network, formatTrace, toPcap, type TraceEvent } from '../src/index.ts';
 
-const seed = Number(process.argv[2] ?? 7);
+const args = process.argv.slice(2);
+const pcapAt = args.indexOf('--pcap');
+const pcapFile = pcapAt >= 0 ? args[pcapAt + 1] : undefined;
+const seed = Number(args.find((a, i) => /^\d+$/.test(a) && (pcapAt < 0 || i !== pcapAt + 1)) ?? 7);
 const text = new TextDecoder();
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -85,3 +90,7 @@ for (const [link, c] of Object.entries(st.links)) {
   console.log(`  ${link.padEnd(16)} ${String(c.sent).padStart(4)}  ${String(c.delivered).padStart(9)}  ${String(c.droppedTotal).padStart(7)} ${reasons}`);
 }
 console.log(`\n${(net.now / 1000).toFixed(1)} s of virtual time simulated.`);
+if (pcapFile) {
+  writeFileSync(pcapFile, toPcap(lines));
+  console.log(`Wrote the delivered datagrams to ${pcapFile} (open with Wireshark or tshark -r).`);
+}

@@ -107,6 +107,33 @@ describe('loss', () => {
     if (loss === 0) expect(st.dropped.loss).toBe(0);
   });
 
+  /** Mean length of runs of consecutive lost sequence numbers. */
+  function meanLossRun(received: number[], n: number): number {
+    const got = new Set(received);
+    let runs = 0;
+    let lost = 0;
+    for (let i = 0; i < n; i++) {
+      if (got.has(i)) continue;
+      lost++;
+      if (i === 0 || got.has(i - 1)) runs++;
+    }
+    return lost / runs;
+  }
+
+  it.each([
+    { loss: 0.1, lossBurst: 0, run: [1, 1.25] }, // independent: mean run 1/(1-p) = 1.11
+    { loss: 0.1, lossBurst: 5, run: [4, 6] },
+    { loss: 0.3, lossBurst: 10, run: [8, 12] },
+  ])('loss $loss with lossBurst $lossBurst: rate stays near $loss, losses come in runs of about $run', ({ loss, lossBurst, run }) => {
+    const s = pair({ loss, lossBurst, delayMs: 1 });
+    stream(s, 40_000, 1);
+    const st = s.net.linkStats('a', 'b');
+    expect(Math.abs(st.dropped.loss / 40_000 - loss)).toBeLessThan(0.03);
+    const mean = meanLossRun(s.got.map((g) => g.seq), 40_000);
+    expect(mean).toBeGreaterThanOrEqual(run[0]);
+    expect(mean).toBeLessThanOrEqual(run[1]);
+  });
+
   it('loss 1 cuts the path and loss 0 restores it mid-run, keeping the delay', () => {
     const s = pair({ delayMs: 10 });
     s.net.at(0, () => s.sa.send(pkt(0), s.sb.local));

@@ -8,3 +8,4 @@ export * from './host.ts';
 export * from './network.ts';
 export * from './driver.ts';
 export { hashString, subRandom, type SimRandom } from './rng.ts';
+export * from './pcap.ts';

@@ -6,8 +6,13 @@ export interface LinkConfig {
   readonly delayMs: number;
   /** Extra delay drawn uniformly from [0, jitterMs) per datagram (may reorder datagrams). */
   readonly jitterMs: number;
-  /** Probability in [0, 1] that a datagram is lost. 1 cuts the path. */
+  /** Probability in [0, 1] that a datagram is lost (long-run rate). 1 cuts the path. */
   readonly loss: number;
+  /**
+   * Mean length of a run of consecutive losses (Gilbert model: a "bad" state that loses every
+   * datagram, entered and left so the long-run rate is still `loss`). 0 = independent losses.
+   */
+  readonly lossBurst: number;
   /** Probability in [0, 1] that a delivered datagram is delivered twice (the copy has its own delay). */
   readonly duplicate: number;
   /** Probability in [0, 1] that a datagram is held back by reorderDelayMs, so later ones overtake it. */
@@ -32,6 +37,7 @@ export const IDEAL_LINK: LinkConfig = {
   delayMs: 0,
   jitterMs: 0,
   loss: 0,
+  lossBurst: 0,
   duplicate: 0,
   reorder: 0,
   reorderDelayMs: 20,
@@ -57,6 +63,7 @@ export function validateLink(c: LinkConfig): void {
   for (const k of ['delayMs', 'jitterMs', 'reorderDelayMs', 'mtu', 'queueBytes'] as const) {
     if (!(c[k] >= 0)) throw new RangeError(`link ${k} must be >= 0, got ${c[k]}`);
   }
+  if (!(c.lossBurst === 0 || c.lossBurst >= 1)) throw new RangeError(`link lossBurst must be 0 or >= 1, got ${c.lossBurst}`);
   if (!(c.bandwidthBps > 0)) throw new RangeError(`link bandwidthBps must be > 0, got ${c.bandwidthBps}`);
 }
 
@@ -68,20 +75,46 @@ export interface LinkFate {
   readonly reordered: boolean;
 }
 
+/** What a directed link remembers between datagrams. */
+export interface LinkState {
+  /** Gilbert model: in the losing state. */
+  bad: boolean;
+  /** When the bottleneck finishes sending what is queued (bandwidthBps). */
+  busyUntil: number;
+}
+
+export function newLinkState(): LinkState {
+  return { bad: false, busyUntil: 0 };
+}
+
 /**
  * Decide one datagram's fate. Always draws the same number of values from the link's
  * generator, whatever the config, so changing a link mid-run does not shift later draws.
  */
-export function sampleFate(c: LinkConfig, rng: SimRandom): LinkFate {
+export function sampleFate(c: LinkConfig, state: LinkState, rng: SimRandom): LinkFate {
   const lossDraw = rng.float();
   const reorderDraw = rng.float();
   const dupDraw = rng.float();
   const jitter1 = rng.float();
   const jitter2 = rng.float();
-  const lost = lossDraw < c.loss;
+  const lost = isLost(c, state, lossDraw);
   if (lost) return { lost, delays: [], reordered: false };
   const reordered = reorderDraw < c.reorder;
   const first = c.delayMs + jitter1 * c.jitterMs + (reordered ? c.reorderDelayMs : 0);
   const delays = dupDraw < c.duplicate ? [first, c.delayMs + jitter2 * c.jitterMs] : [first];
   return { lost, delays, reordered };
+}
+
+function isLost(c: LinkConfig, state: LinkState, draw: number): boolean {
+  if (c.loss >= 1) return (state.bad = true);
+  if (c.lossBurst === 0 || c.loss === 0) {
+    state.bad = false;
+    return draw < c.loss;
+  }
+  // Two-state Markov chain: leave "bad" with probability 1/L (mean run L), enter it with
+  // probability p/(L(1-p)) so that the stationary share of "bad" is p.
+  const leave = 1 / c.lossBurst;
+  const enter = Math.min(1, (c.loss * leave) / (1 - c.loss));
+  state.bad = state.bad ? draw >= leave : draw < enter;
+  return state.bad;
 }

@@ -2,7 +2,7 @@ import { addressFamily, type Address } from '@rtcstack/common';
 import { canonicalAddress, requireAddress } from './addresses.ts';
 import { EventQueue } from './event-queue.ts';
 import { Host, type HostPort, type SimSocket } from './host.ts';
-import { IDEAL_LINK, mergeLink, sampleFate, type LinkConfig, type LinkSettings } from './link.ts';
+import { IDEAL_LINK, mergeLink, newLinkState, sampleFate, type LinkConfig, type LinkSettings, type LinkState } from './link.ts';
 import { Nat, type NatOptions } from './nat.ts';
 import { subRandom, type SimRandom } from './rng.ts';
 import { copyCounters, newCounters, type Counters, type DropReason, type NetworkStats } from './stats.ts';
@@ -87,8 +87,7 @@ export class Network implements HostPort {
   private defaultLink: LinkConfig;
   private readonly links = new Map<string, LinkConfig>();
   private readonly rngs = new Map<string, SimRandom>();
-  /** Per directed link: when its bottleneck finishes sending what is queued. */
-  private readonly busyUntil = new Map<string, number>();
+  private readonly linkStates = new Map<string, LinkState>();
   private readonly filters: DatagramFilter[] = [];
   private readonly wakeables: Wakeable[] = [];
   private readonly total = newCounters();
@@ -329,19 +328,20 @@ export class Network implements HostPort {
 
     const cfg = this.link(src.name, toNode);
     if (data.length > cfg.mtu) return this.drop(id, link, counters, wireFrom, target.to, data, 'mtu', `mtu ${cfg.mtu}`);
+    const state = this.linkState(link);
     let queueing = 0;
     if (cfg.bandwidthBps !== Infinity) {
       // A bottleneck of bandwidthBps with a drop-tail queue of queueBytes in front of it.
-      const start = Math.max(this.clock, this.busyUntil.get(link) ?? 0);
+      const start = Math.max(this.clock, state.busyUntil);
       const backlog = ((start - this.clock) * cfg.bandwidthBps) / 8000;
       if (backlog + data.length > cfg.queueBytes) {
         return this.drop(id, link, counters, wireFrom, target.to, data, 'queue', `backlog ${Math.round(backlog)} B`);
       }
       const done = start + (data.length * 8000) / cfg.bandwidthBps;
-      this.busyUntil.set(link, done);
+      state.busyUntil = done;
       queueing = done - this.clock;
     }
-    const fate = sampleFate(cfg, this.rngFor(link));
+    const fate = sampleFate(cfg, state, this.rngFor(link));
     if (fate.lost) return this.drop(id, link, counters, wireFrom, target.to, data, 'loss', note);
     if (fate.reordered) {
       counters.reordered++;
@@ -457,6 +457,15 @@ export class Network implements HostPort {
       this.perLink.set(link, c);
     }
     return c;
+  }
+
+  private linkState(link: string): LinkState {
+    let st = this.linkStates.get(link);
+    if (!st) {
+      st = newLinkState();
+      this.linkStates.set(link, st);
+    }
+    return st;
   }
 
   private rngFor(link: string): SimRandom {

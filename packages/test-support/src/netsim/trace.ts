@@ -24,7 +24,7 @@ export interface TraceEvent {
   readonly reason?: DropReason;
   /** Extra facts: "duplicate", "reordered", the NAT translation, ... */
   readonly note?: string;
-  /** The datagram's bytes (do not modify). Absent for NAT events. */
+  /** The datagram's bytes: the very array the receiver gets, so it shows what a receiver did to it. Absent for NAT events. */
   readonly data?: Uint8Array;
 }
 
@@ -37,4 +37,15 @@ export function formatTrace(e: TraceEvent): string {
   const note = e.note ? `  [${e.note}]` : '';
   const size = e.kind.startsWith('nat-') ? '' : ` ${e.size} B`;
   return `${t} ms  #${String(e.id).padEnd(4)} ${what.padEnd(20)} ${e.link.padEnd(14)} ${addressKey(e.from)} -> ${addressKey(e.to)}${size}${note}`;
+}
+
+/** Collect every trace event of `net` into an array (keeps any hook already set). */
+export function collectTrace(net: { onTrace: TraceHook | undefined }): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  const prev = net.onTrace;
+  net.onTrace = (e) => {
+    out.push(e);
+    prev?.(e);
+  };
+  return out;
 }
