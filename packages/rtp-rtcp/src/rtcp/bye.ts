@@ -1,5 +1,6 @@
-import { ParseError, type ByteReader, type ByteWriter } from '@rtcstack/common';
+import { ParseError, type ByteReader } from '@rtcstack/common';
 import type { RtcpCommon } from './header.ts';
+import type { Writer } from './writer.ts';
 
 /** BYE (RFC 3550 §6.6): these sources are leaving, optionally with a reason. */
 export interface Goodbye extends RtcpCommon {
@@ -33,13 +34,14 @@ export function readBye(r: ByteReader, count: number): Omit<Goodbye, 'padding'> 
   return { type: 'bye', ssrcs, reason };
 }
 
-export function writeBye(w: ByteWriter, p: Goodbye): void {
+export function writeBye(w: Writer, p: Goodbye): void {
   const start = w.length;
   for (const s of p.ssrcs) w.u32(s);
   if (p.reason !== undefined) {
     const b = new TextEncoder().encode(p.reason);
     if (b.length > 255) throw new RangeError('rtcp: BYE reason longer than 255 bytes');
-    w.u8(b.length).bytes(b);
+    w.u8(b.length);
+    w.bytes(b);
     while ((w.length - start) % 4 !== 0) w.u8(0);
   }
 }

@@ -1,5 +1,6 @@
-import { ParseError, type ByteReader, type ByteWriter } from '@rtcstack/common';
+import { ParseError, type ByteReader } from '@rtcstack/common';
 import type { RtcpCommon } from './header.ts';
+import type { Writer } from './writer.ts';
 
 /** SDES item types (RFC 3550 §6.5.1-6.5.8). */
 export const SdesItemType = {
@@ -78,7 +79,7 @@ export function readSdes(r: ByteReader, count: number): Omit<SourceDescription, 
   return { type: 'sdes', chunks };
 }
 
-export function writeSdes(w: ByteWriter, p: SourceDescription): void {
+export function writeSdes(w: Writer, p: SourceDescription): void {
   for (const c of p.chunks) {
     const start = w.length;
     w.u32(c.ssrc);
@@ -88,10 +89,13 @@ export function writeSdes(w: ByteWriter, p: SourceDescription): void {
       if (it.type === SdesItemType.PRIV) {
         const prefix = utf8enc.encode(it.prefix ?? '');
         if (1 + prefix.length + value.length > 255) throw new RangeError('rtcp: SDES PRIV item longer than 255 bytes');
-        w.u8(it.type).u8(1 + prefix.length + value.length).u8(prefix.length).bytes(prefix).bytes(value);
+        w.u8(it.type).u8(1 + prefix.length + value.length).u8(prefix.length);
+        w.bytes(prefix);
+        w.bytes(value);
       } else {
         if (value.length > 255) throw new RangeError('rtcp: SDES item longer than 255 bytes');
-        w.u8(it.type).u8(value.length).bytes(value);
+        w.u8(it.type).u8(value.length);
+        w.bytes(value);
       }
     }
     // END plus null octets to the next 32-bit boundary (at least one null octet).
