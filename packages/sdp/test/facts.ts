@@ -51,6 +51,8 @@ export function facts(d: SessionDescription): Record<string, unknown> {
   const v = webrtcView(d);
   return {
     mediaCount: v.media.length,
+    sessionName: v.sessionName,
+    connection: v.connection?.address,
     bundle: v.bundle,
     origin: { username: v.origin.username, sessionId: v.origin.sessionId, sessionVersion: v.origin.sessionVersion },
     extmapAllowMixed: v.extmapAllowMixed,
