@@ -20,6 +20,8 @@ import {
   decodeBitString,
   decodeOid,
   readSingle,
+  parseDerTree,
+  MAX_DER_DEPTH,
   type DerElement,
 } from './der.ts';
 import { formatName, readName, type DistinguishedName } from './name.ts';
@@ -235,6 +237,9 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const sigBits = cert.bitString('signatureValue');
   if (sigBits.unusedBits !== 0) fail('signatureValue', sigAt, 'signature BIT STRING has unused bits');
   cert.done('certificate');
+  // The schema above skips what it does not interpret (ANY parameters, non-string name values):
+  // one pass over the whole tree makes sure every nested TLV is strict DER too.
+  parseDerTree(der, MAX_DER_DEPTH, 'certificate');
   // RFC 5280 §4.1.1.2: the outer algorithm MUST equal the one inside the signed part.
   if (!bytesEqual(sigAlg.der, innerSig.der)) {
     fail('signatureAlgorithm', sigAt - sigAlg.der.length, 'differs from tbsCertificate.signature');

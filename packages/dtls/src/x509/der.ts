@@ -523,9 +523,9 @@ export const MAX_DER_DEPTH = 32;
  * Decode `buf` as one DER element and every element nested in constructed ones. Primitive
  * universal values are validated (INTEGER minimal, BOOLEAN, BIT STRING, OID, times, strings).
  */
-export function parseDerTree(buf: Uint8Array, maxDepth = MAX_DER_DEPTH): DerNode {
-  const root = readSingle(buf, 'der');
-  return expandNode(buf, root, 0, maxDepth, 'der');
+export function parseDerTree(buf: Uint8Array, maxDepth = MAX_DER_DEPTH, rootField = 'der'): DerNode {
+  const root = readSingle(buf, rootField);
+  return expandNode(buf, root, 0, maxDepth, rootField);
 }
 
 function expandNode(buf: Uint8Array, e: DerElement, depth: number, maxDepth: number, field: string): DerNode {
