@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressKey, type Address } from '@rtcstack/common';
-import { NAT_BEHAVIOURS, Network, type NatBehaviour, type NatOptions, type TraceEvent } from '../src/index.ts';
+import { NAT_BEHAVIOURS, NAT_PRESETS, Network, type NatBehaviour, type NatOptions, type TraceEvent } from '../src/index.ts';
 
 const X = '198.51.100.1';
 const Y = '198.51.100.2';
@@ -246,10 +246,10 @@ describe('hole punching between two NATs (what ICE relies on)', () => {
   // the source address), then both send to the other's external address every 50 ms and
   // answer every datagram to its source. Success: each received something from the other.
   type Kind = { mapping: NatBehaviour; filtering: NatBehaviour };
-  const EIM_EIF: Kind = { mapping: 'endpoint-independent', filtering: 'endpoint-independent' };
-  const EIM_ADF: Kind = { mapping: 'endpoint-independent', filtering: 'address-dependent' };
-  const EIM_APDF: Kind = { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent' };
-  const SYMMETRIC: Kind = { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent' };
+  const EIM_EIF: Kind = NAT_PRESETS['full-cone'];
+  const EIM_ADF: Kind = NAT_PRESETS['restricted-cone'];
+  const EIM_APDF: Kind = NAT_PRESETS['port-restricted-cone'];
+  const SYMMETRIC: Kind = NAT_PRESETS.symmetric;
   const cases: { name: string; b: Kind; c: Kind; connects: boolean }[] = [
     { name: 'full cone <-> full cone', b: EIM_EIF, c: EIM_EIF, connects: true },
     { name: 'port-restricted <-> port-restricted', b: EIM_APDF, c: EIM_APDF, connects: true },

@@ -11,6 +11,18 @@ export type NatBehaviour = (typeof NAT_BEHAVIOURS)[number];
 export type MappingBehaviour = NatBehaviour;
 export type FilteringBehaviour = NatBehaviour;
 
+/**
+ * The classic (RFC 3489 §5) NAT names as RFC 4787 behaviour pairs; RFC 4787 §3 explains why
+ * the old names are imprecise, but tests and papers still use them.
+ */
+export const NAT_PRESETS = {
+  'full-cone': { mapping: 'endpoint-independent', filtering: 'endpoint-independent' },
+  'restricted-cone': { mapping: 'endpoint-independent', filtering: 'address-dependent' },
+  'port-restricted-cone': { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent' },
+  symmetric: { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent' },
+} as const satisfies Record<string, { mapping: MappingBehaviour; filtering: FilteringBehaviour }>;
+export type NatPreset = keyof typeof NAT_PRESETS;
+
 export interface NatOptions {
   /** The NAT's address on the public side. */
   readonly publicAddress: string;
