@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { Address } from '@rtcstack/common';
 import { Network, formatTrace, type LinkSettings, type SimSocket, type TraceEvent } from '../src/index.ts';
 
@@ -395,6 +396,23 @@ describe('the run loop', () => {
     expect(fired).toEqual([500]);
   });
 
+  it('running the clock from inside a callback is refused (it would reorder time)', () => {
+    const s = pair({ delayMs: 1 });
+    let error: unknown;
+    s.sb.onReceive = () => {
+      try {
+        s.net.runFor(10);
+      } catch (e) {
+        error = e;
+      }
+    };
+    s.sa.send(pkt(0), s.sb.local);
+    s.net.runFor(5);
+    expect(String(error)).toMatch(/inside the run loop/);
+    s.net.runFor(5); // the network still works afterwards
+    expect(s.net.now).toBe(10);
+  });
+
   it('a core that never moves its timer forward is reported instead of hanging', () => {
     const net = new Network();
     net.attach({ nextTimeout: () => 5, handleTimeout: () => {} });
@@ -491,5 +509,47 @@ describe('determinism', () => {
 
   it('a different seed gives a different trace', () => {
     expect(traceOf(43)).not.toEqual(traceOf(42));
+  });
+});
+
+describe('properties (fast-check)', () => {
+  const linkArb = fc.record({
+    delayMs: fc.integer({ min: 0, max: 50 }),
+    jitterMs: fc.integer({ min: 0, max: 50 }),
+    loss: fc.double({ min: 0, max: 1, noNaN: true }),
+    lossBurst: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10 })),
+    duplicate: fc.double({ min: 0, max: 1, noNaN: true }),
+    reorder: fc.double({ min: 0, max: 1, noNaN: true }),
+    mtu: fc.integer({ min: 50, max: 300 }),
+  });
+
+  function runOnce(seed: number, link: LinkSettings, sizes: number[]) {
+    const lines: string[] = [];
+    const net = new Network({ seed, trace: (e) => lines.push(formatTrace(e)) });
+    const a = net.addHost('a', '10.0.0.1').bind(1);
+    const b = net.addHost('b', '10.0.0.2').bind(2);
+    net.setLink('a', 'b', link);
+    const arrivals: number[] = [];
+    b.onReceive = (_d, _f, now) => arrivals.push(now);
+    sizes.forEach((n, i) => net.at(i * 3, () => a.send(new Uint8Array(n), b.local)));
+    net.runFor(sizes.length * 3 + 1000);
+    return { lines, arrivals, st: net.stats().total, pending: net.pending };
+  }
+
+  it('for any link and traffic: conservation, arrivals within [delay, last send + delay + jitter + reorder], same seed same trace', () => {
+    fc.assert(
+      fc.property(fc.integer(), linkArb, fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 60 }), (seed, link, sizes) => {
+        const r = runOnce(seed, link, sizes);
+        expect(r.pending).toBe(0);
+        expect(r.st.sent).toBe(sizes.length);
+        expect(r.st.sent + r.st.duplicated).toBe(r.st.delivered + r.st.droppedTotal);
+        expect(r.st.dropped.mtu).toBe(sizes.filter((n) => n > link.mtu).length);
+        for (const t of r.arrivals) expect(t).toBeGreaterThanOrEqual(link.delayMs);
+        const last = (sizes.length - 1) * 3 + link.delayMs + link.jitterMs + (link.reorder > 0 ? 20 : 0);
+        for (const t of r.arrivals) expect(t).toBeLessThanOrEqual(last);
+        expect(runOnce(seed, link, sizes).lines).toEqual(r.lines);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

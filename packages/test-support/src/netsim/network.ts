@@ -96,6 +96,7 @@ export class Network implements HostPort {
   /** The datagram being handled, so NAT events can name it in the trace. */
   private currentId = 0;
   private sameInstant = 0;
+  private running = false;
   private timeoutsSameInstant = 0;
 
   constructor(options: NetworkOptions = {}) {
@@ -214,8 +215,13 @@ export class Network implements HostPort {
 
   /** Run every event up to and including virtual time `untilMs`, then set the clock to it. */
   run(untilMs: number): void {
-    while (this.step(untilMs));
-    if (untilMs > this.clock) this.clock = untilMs;
+    this.enter();
+    try {
+      while (this.step(untilMs));
+      if (untilMs > this.clock) this.clock = untilMs;
+    } finally {
+      this.running = false;
+    }
   }
 
   runFor(ms: number): void {
@@ -228,10 +234,21 @@ export class Network implements HostPort {
    */
   runUntil(cond: () => boolean, limitMs: number): boolean {
     const deadline = this.clock + limitMs;
-    if (cond()) return true;
-    while (this.step(deadline)) if (cond()) return true;
-    if (deadline > this.clock) this.clock = deadline;
-    return false;
+    this.enter();
+    try {
+      if (cond()) return true;
+      while (this.step(deadline)) if (cond()) return true;
+      if (deadline > this.clock) this.clock = deadline;
+      return false;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** The run methods are not re-entrant: a callback that runs the clock would reorder time. */
+  private enter(): void {
+    if (this.running) throw new Error('netsim: run/runFor/runUntil called from inside the run loop (from a callback)');
+    this.running = true;
   }
 
   /** Datagrams on the wire and scheduled calls not yet run. */
