@@ -99,7 +99,7 @@ function fail(field: string, reason: string, line: number): never {
 }
 
 function uint(s: string | undefined, field: string, line: number, max: number): number {
-  if (s === undefined || !DIGITS.test(s) || s.length > 10 || Number(s) > max) {
+  if (s === undefined || !DIGITS.test(s) || s.length > String(max).length || Number(s) > max) {
     fail(field, `${JSON.stringify(s ?? '')} is not an integer in 0..${max}`, line);
   }
   return Number(s);
