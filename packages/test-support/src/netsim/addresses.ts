@@ -5,13 +5,24 @@ import { bytesToIpv4, bytesToIpv6, ipv4ToBytes, ipv6ToBytes } from '@rtcstack/co
  * for IPv6 (so "0:0::1" and "::1" are the same host). Undefined when it is not an address.
  */
 export function canonicalAddress(text: string): string | undefined {
+  const hit = cache.get(text);
+  if (hit !== undefined || cache.has(text)) return hit;
+  let out: string | undefined;
   if (text.includes(':')) {
     const b = ipv6ToBytes(text);
-    return b ? bytesToIpv6(b) : undefined;
+    out = b ? bytesToIpv6(b) : undefined;
+  } else {
+    const b = ipv4ToBytes(text);
+    out = b ? bytesToIpv4(b) : undefined;
   }
-  const b = ipv4ToBytes(text);
-  return b ? bytesToIpv4(b) : undefined;
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(text, out);
+  return out;
 }
+
+/** Every send parses its destination; a simulation uses few distinct addresses. */
+const cache = new Map<string, string | undefined>();
+const CACHE_MAX = 4096;
 
 export function requireAddress(text: string, what: string): string {
   const c = canonicalAddress(text);
