@@ -27,6 +27,7 @@ export function decodeExtensions(r: ByteReader): Extension[] {
 
 export function encodeExtensions(w: ByteWriter, exts: readonly Extension[]): void {
   if (exts.length === 0) return;
+  // The caller sized the writer with extensionsSize() (ByteWriter must not grow, see messages.ts).
   const at = w.length;
   w.u16(0);
   for (const e of exts) w.u16(e.type).u16(e.data.length).bytes(e.data);
@@ -93,7 +94,7 @@ export const useSrtp = {
     return { profiles, mki };
   },
   encode(u: UseSrtp): Extension {
-    const w = new ByteWriter().bytes(encodeU16List(u.profiles)).u8(u.mki.length).bytes(u.mki);
+    const w = new ByteWriter(2 + 2 * u.profiles.length + 1 + u.mki.length).bytes(encodeU16List(u.profiles)).u8(u.mki.length).bytes(u.mki);
     return { type: ExtensionType.use_srtp, data: w.finish() };
   },
 };

@@ -17,6 +17,14 @@ export interface ClientHello {
   readonly extensions: readonly Extension[];
 }
 
+/**
+ * Capacity for a writer that must not grow: @rtcstack/common's ByteWriter loses bytes when it
+ * reallocates (reported to the lead), so every encoder here sizes its buffer up front.
+ */
+export function extensionsSize(exts: readonly Extension[]): number {
+  return 2 + exts.reduce((n, e) => n + 4 + e.data.length, 0);
+}
+
 function end(r: ByteReader, what: string): void {
   if (!r.atEnd) r.fail(what, `${r.remaining} trailing byte(s)`);
 }
@@ -43,7 +51,8 @@ export const clientHello = {
     return { version, random, sessionId, cookie, cipherSuites, compressionMethods, extensions };
   },
   encode(m: ClientHello): Uint8Array {
-    const w = new ByteWriter(256).u16(m.version).bytes(m.random).u8(m.sessionId.length).bytes(m.sessionId);
+    const w = new ByteWriter(2 + 32 + 1 + m.sessionId.length + 1 + m.cookie.length + 2 + 2 * m.cipherSuites.length + 1 + m.compressionMethods.length + extensionsSize(m.extensions))
+      .u16(m.version).bytes(m.random).u8(m.sessionId.length).bytes(m.sessionId);
     w.u8(m.cookie.length).bytes(m.cookie).u16(2 * m.cipherSuites.length);
     for (const s of m.cipherSuites) w.u16(s);
     w.u8(m.compressionMethods.length);
@@ -93,7 +102,7 @@ export const serverHello = {
     return { version, random, sessionId, cipherSuite, compressionMethod, extensions };
   },
   encode(m: ServerHello): Uint8Array {
-    const w = new ByteWriter(128).u16(m.version).bytes(m.random).u8(m.sessionId.length).bytes(m.sessionId);
+    const w = new ByteWriter(2 + 32 + 1 + m.sessionId.length + 3 + extensionsSize(m.extensions)).u16(m.version).bytes(m.random).u8(m.sessionId.length).bytes(m.sessionId);
     w.u16(m.cipherSuite).u8(m.compressionMethod);
     encodeExtensions(w, m.extensions);
     return w.finish();
@@ -115,7 +124,7 @@ export const certificate = {
     return out;
   },
   encode(chain: readonly Uint8Array[]): Uint8Array {
-    const w = new ByteWriter(1024).u24(0);
+    const w = new ByteWriter(3 + chain.reduce((n, c) => n + 3 + c.length, 0)).u24(0);
     for (const c of chain) w.u24(c.length).bytes(c);
     w.patchU24(0, w.length - 3);
     return w.finish();
@@ -155,7 +164,7 @@ export const serverKeyExchange = {
     return { namedGroup, publicKey, signatureScheme, signature, params };
   },
   encode(m: Omit<ServerKeyExchange, 'params'>): Uint8Array {
-    return new ByteWriter(256).bytes(encodeEcdhParams(m.namedGroup, m.publicKey)).u16(m.signatureScheme).u16(m.signature.length).bytes(m.signature).finish();
+    return new ByteWriter(4 + m.publicKey.length + 4 + m.signature.length).bytes(encodeEcdhParams(m.namedGroup, m.publicKey)).u16(m.signatureScheme).u16(m.signature.length).bytes(m.signature).finish();
   },
 };
 
@@ -183,7 +192,7 @@ export const certificateRequest = {
     return { certificateTypes, signatureAlgorithms, authorities };
   },
   encode(m: CertificateRequest): Uint8Array {
-    const w = new ByteWriter(64).u8(m.certificateTypes.length);
+    const w = new ByteWriter(1 + m.certificateTypes.length + 2 + 2 * m.signatureAlgorithms.length + 2 + m.authorities.reduce((n, a) => n + 2 + a.length, 0)).u8(m.certificateTypes.length);
     for (const t of m.certificateTypes) w.u8(t);
     w.u16(2 * m.signatureAlgorithms.length);
     for (const s of m.signatureAlgorithms) w.u16(s);
