@@ -52,7 +52,7 @@ export interface RtpMediaSpec extends CommonMediaSpec {
   readonly ssrcGroups?: readonly { readonly semantics: string; readonly ssrcs: readonly number[] }[];
   readonly rids?: readonly { readonly id: string; readonly direction: 'send' | 'recv'; readonly params?: string }[];
   readonly simulcast?: { readonly send?: SimulcastList; readonly recv?: SimulcastList };
-  /** a=rtcp-rsize (RFC 5506); Chrome sets it on video. Default: true for video. */
+  /** a=rtcp-rsize (RFC 5506); Chrome 156 sets it on audio and video. Default: true. */
   readonly rtcpRsize?: boolean;
 }
 
@@ -120,7 +120,7 @@ function mediaSection(spec: DescriptionSpec, m: MediaSpec): MediaSection {
   lines.push(a({ name: m.direction }));
   if (m.msid) lines.push(a({ name: 'msid', stream: m.msid.stream, track: m.msid.track }));
   lines.push(a({ name: 'rtcp-mux' }));
-  if (m.rtcpRsize ?? m.kind === 'video') lines.push(a({ name: 'rtcp-rsize' }));
+  if (m.rtcpRsize ?? true) lines.push(a({ name: 'rtcp-rsize' }));
   for (const c of m.codecs) {
     lines.push(
       a({
