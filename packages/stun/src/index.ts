@@ -15,3 +15,4 @@ export * from './channel-data.ts';
 export * from './transaction.ts';
 export * from './server.ts';
 export * from './client.ts';
+export * from './annotate.ts';
