@@ -8,10 +8,10 @@ describe('annotated bytes (what the lab prints)', () => {
   it('RFC 5769 §2.2: every field with its offset and meaning', () => {
     const text = formatAnnotated(annotateMessage(sampleIpv4Response(), { key: shortTermKey(samplePassword) }));
     expect(text).toMatch(/^\s+0 {2}01 01 +message type +0x0101 = Binding success response/m);
-    expect(text).toMatch(/^\s+26 {2}a1 47 +X-Port +0xa147 XOR 0x2112 = 32853/m);
-    expect(text).toMatch(/^\s+28 {2}e1 12 a6 43 +X-Address +0xe112a643 XOR magic cookie = 192\.0\.2\.1/m);
-    expect(text).toMatch(/^\s+39 {2}20 +padding/m);
-    expect(text).toMatch(/HMAC-SHA1 over bytes 0\.\.51.*: valid/);
+    expect(text).toMatch(/^\s+42 {2}a1 47 +X-Port +0xa147 XOR 0x2112 = 32853/m);
+    expect(text).toMatch(/^\s+44 {2}e1 12 a6 43 +X-Address +0xe112a643 XOR magic cookie = 192\.0\.2\.1/m);
+    expect(text).toMatch(/^\s+35 {2}20 +padding/m);
+    expect(text).toMatch(/HMAC-SHA1 over bytes 0\.\.47.*: valid/);
     expect(text).toMatch(/CRC-32\(bytes 0\.\.71\) XOR 0x5354554e: valid/);
   });
 
