@@ -1,4 +1,5 @@
 import { createCipheriv, type Cipher } from 'node:crypto';
+import { endianness } from 'node:os';
 
 /**
  * AES in counter mode as SRTP defines it (RFC 3711 §4.1.1):
@@ -9,11 +10,33 @@ import { createCipheriv, type Cipher } from 'node:crypto';
  * the packet's counter blocks with a single update() call (ECB has no state between calls).
  * The counter blocks live in a reused buffer whose last two bytes per block (the block
  * counter j) are written once; only the 14-byte IV prefix is rewritten per packet.
+ *
+ * xor() goes one step further: the keystream depends only on (SSRC, ROC, SEQ), and SEQ
+ * normally counts up by one, so on a miss it computes the keystream for the next RUN packets
+ * of that SSRC in ONE update() call and serves the following packets from it. Each packet
+ * still uses exactly the keystream RFC 3711 assigns to its index; only the call count drops.
  */
+/** A precomputed run of keystream: packets lo = base .. base+count-1 of one SSRC and ROC. */
+interface Run {
+  hi: number;
+  base: number;
+  count: number;
+  /** Blocks reserved per packet (payloads up to blocks * 16 bytes hit the run). */
+  blocks: number;
+  ks: Buffer;
+}
+
+const RUN_PACKETS = 32;
+const MAX_RUN_BLOCKS = 2048; // 32 KiB of keystream per refill at most
+const MAX_RUNS = 32; // SSRCs with a run kept at once
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 export class AesCmKeystream {
   private readonly ecb: Cipher;
   private readonly salt: Uint8Array;
   private ctr: Buffer = Buffer.alloc(0);
+  private runCtr = new Int32Array(0);
+  private readonly runs = new Map<number, Run>();
 
   constructor(sessionKey: Uint8Array, sessionSalt: Uint8Array) {
     if (sessionSalt.length !== 14) throw new RangeError('AES-CM session salt must be 14 bytes');
@@ -50,8 +73,48 @@ export class AesCmKeystream {
   /** dst[dstAt + k] = src[srcAt + k] XOR keystream[k] for k < length. */
   xor(ssrc: number, hi32: number, lo16: number, src: Uint8Array, srcAt: number, dst: Uint8Array, dstAt: number, length: number): void {
     if (length === 0) return;
-    const ks = this.keystream(ssrc, hi32, lo16, length);
-    for (let k = 0; k < length; k++) dst[dstAt + k] = src[srcAt + k] ^ ks[k];
+    const blocks = (length + 15) >>> 4;
+    let ks: Uint8Array;
+    let off = 0;
+    const run = this.runs.get(ssrc);
+    if (run && run.hi === hi32 && lo16 >= run.base && lo16 < run.base + run.count && blocks <= run.blocks) {
+      ks = run.ks;
+      off = (lo16 - run.base) * run.blocks * 16;
+    } else if (LITTLE_ENDIAN && blocks <= MAX_RUN_BLOCKS) {
+      ks = this.refill(ssrc, hi32, lo16, blocks).ks;
+    } else {
+      ks = this.keystream(ssrc, hi32, lo16, length);
+    }
+    for (let k = 0; k < length; k++) dst[dstAt + k] = src[srcAt + k] ^ ks[off + k];
+  }
+
+  /** Keystream for packets lo16 .. lo16 + K - 1 of `ssrc` (same ROC), `blocks` (rounded up) each. */
+  private refill(ssrc: number, hi32: number, lo16: number, need: number): Run {
+    const blocks = (need + 7) & ~7;
+    const count = Math.max(1, Math.min(RUN_PACKETS, Math.floor(MAX_RUN_BLOCKS / blocks), 65536 - lo16));
+    const n = count * blocks;
+    if (this.runCtr.length < n * 4) this.runCtr = new Int32Array(MAX_RUN_BLOCKS * 4);
+    const c = this.runCtr;
+    const s = this.salt;
+    // Counter block bytes as little-endian 32-bit words (LITTLE_ENDIAN is checked by the caller).
+    const w0 = s[0] | (s[1] << 8) | (s[2] << 16) | (s[3] << 24);
+    const w1 = (s[4] ^ (ssrc >>> 24)) | ((s[5] ^ ((ssrc >>> 16) & 0xff)) << 8) | ((s[6] ^ ((ssrc >>> 8) & 0xff)) << 16) | ((s[7] ^ (ssrc & 0xff)) << 24);
+    const w2 = (s[8] ^ (hi32 >>> 24)) | ((s[9] ^ ((hi32 >>> 16) & 0xff)) << 8) | ((s[10] ^ ((hi32 >>> 8) & 0xff)) << 16) | ((s[11] ^ (hi32 & 0xff)) << 24);
+    for (let p = 0, at = 0; p < count; p++) {
+      const lo = lo16 + p;
+      const t = (s[12] ^ (lo >>> 8)) | ((s[13] ^ (lo & 0xff)) << 8);
+      for (let j = 0; j < blocks; j++, at += 4) {
+        c[at] = w0;
+        c[at + 1] = w1;
+        c[at + 2] = w2;
+        c[at + 3] = t | ((j >>> 8) << 16) | ((j & 0xff) << 24);
+      }
+    }
+    const ks = this.ecb.update(new Uint8Array(c.buffer, 0, n * 16));
+    const run: Run = { hi: hi32, base: lo16, count, blocks, ks };
+    if (!this.runs.has(ssrc) && this.runs.size >= MAX_RUNS) this.runs.delete(this.runs.keys().next().value as number);
+    this.runs.set(ssrc, run);
+    return run;
   }
 
   private grow(blocks: number): void {

@@ -10,3 +10,4 @@ export * from './roc.ts';
 export * from './context.ts';
 export * from './session.ts';
 export * from './dtls-srtp.ts';
+export { HmacSha1 } from './hmac-sha1.ts';

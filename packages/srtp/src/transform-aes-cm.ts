@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '@rtcstack/common';
 import { AesCmKeystream } from './aes-cm.ts';
+import { HMAC_BLOCK, HmacSha1 } from './hmac-sha1.ts';
 import type { DerivedKeys } from './kdf.ts';
 import type { SrtpTransform } from './transform.ts';
 
@@ -13,9 +13,11 @@ import type { SrtpTransform } from './transform.ts';
 export class AesCmHmacTransform implements SrtpTransform {
   private readonly rtpKs: AesCmKeystream;
   private readonly rtcpKs: AesCmKeystream;
-  private readonly rtpAuthKey: Uint8Array;
-  private readonly rtcpAuthKey: Uint8Array;
-  private readonly rocBytes = Buffer.alloc(4);
+  private readonly rtpMac: HmacSha1;
+  private readonly rtcpMac: HmacSha1;
+  /** ipad block + room for an inbound packet: the received bytes are copied in to be hashed. */
+  private rtpScratch: Buffer;
+  private rtcpScratch: Buffer;
 
   constructor(
     keys: DerivedKeys,
@@ -24,8 +26,10 @@ export class AesCmHmacTransform implements SrtpTransform {
   ) {
     this.rtpKs = new AesCmKeystream(keys.rtp.encryptionKey, keys.rtp.salt);
     this.rtcpKs = new AesCmKeystream(keys.rtcp.encryptionKey, keys.rtcp.salt);
-    this.rtpAuthKey = keys.rtp.authKey;
-    this.rtcpAuthKey = keys.rtcp.authKey;
+    this.rtpMac = new HmacSha1(keys.rtp.authKey);
+    this.rtcpMac = new HmacSha1(keys.rtcp.authKey);
+    this.rtpScratch = this.rtpMac.scratch(1500);
+    this.rtcpScratch = this.rtcpMac.scratch(1500);
   }
 
   rtcpTrailerAt(len: number): number {
@@ -34,21 +38,27 @@ export class AesCmHmacTransform implements SrtpTransform {
 
   protectRtp(pkt: Uint8Array, h: number, ssrc: number, roc: number, seq: number): Uint8Array {
     const len = pkt.length;
-    const out = Buffer.allocUnsafe(len + this.rtpTagLength);
-    out.set(pkt.subarray(0, h), 0);
-    this.rtpKs.xor(ssrc, roc, seq, pkt, h, out, h, len - h);
-    // §4.2: the MAC covers the authenticated portion followed by the ROC. Put the ROC where the
-    // tag will go (the tag is >= 4 bytes) so HMAC sees one contiguous buffer.
-    out.writeUInt32BE(roc >>> 0, len);
-    const mac = createHmac('sha1', this.rtpAuthKey).update(out.subarray(0, len + 4)).digest();
-    mac.copy(out, len, 0, this.rtpTagLength);
-    return out;
+    const tag = this.rtpTagLength;
+    // [ipad(64) | header | ciphertext | tag]: the packet is built right after the HMAC ipad
+    // block so the tag is computed without copying; the caller gets the view after the pad.
+    const buf = Buffer.allocUnsafe(HMAC_BLOCK + len + tag);
+    buf.set(this.rtpMac.ipad, 0);
+    buf.set(pkt.subarray(0, h), HMAC_BLOCK);
+    this.rtpKs.xor(ssrc, roc, seq, pkt, h, buf, HMAC_BLOCK + h, len - h);
+    // §4.2: the MAC covers the authenticated portion followed by the ROC. The ROC goes where
+    // the tag will be (the tag is >= 4 bytes) and is then overwritten by it.
+    buf.writeUInt32BE(roc >>> 0, HMAC_BLOCK + len);
+    this.rtpMac.prefixed(buf, len + 4).copy(buf, HMAC_BLOCK + len, 0, tag);
+    return buf.subarray(HMAC_BLOCK);
   }
 
   unprotectRtp(pkt: Uint8Array, h: number, ssrc: number, roc: number, seq: number): Uint8Array | undefined {
     const end = pkt.length - this.rtpTagLength;
-    this.rocBytes.writeUInt32BE(roc >>> 0, 0);
-    const mac = createHmac('sha1', this.rtpAuthKey).update(pkt.subarray(0, end)).update(this.rocBytes).digest();
+    if (this.rtpScratch.length < HMAC_BLOCK + end + 4) this.rtpScratch = this.rtpMac.scratch(end + 4);
+    const s = this.rtpScratch;
+    s.set(pkt.subarray(0, end), HMAC_BLOCK);
+    s.writeUInt32BE(roc >>> 0, HMAC_BLOCK + end);
+    const mac = this.rtpMac.prefixed(s, end + 4);
     if (!constantTimeEqual(mac.subarray(0, this.rtpTagLength), pkt.subarray(end))) return undefined;
     const out = Buffer.allocUnsafe(end);
     out.set(pkt.subarray(0, h), 0);
@@ -58,18 +68,20 @@ export class AesCmHmacTransform implements SrtpTransform {
 
   protectRtcp(pkt: Uint8Array, ssrc: number, index: number): Uint8Array {
     const len = pkt.length;
-    const out = Buffer.allocUnsafe(len + 4 + this.rtcpTagLength);
-    out.set(pkt.subarray(0, 8), 0);
-    this.rtcpKs.xor(ssrc, index >>> 16, index & 0xffff, pkt, 8, out, 8, len - 8);
-    out.writeUInt32BE((0x80000000 | index) >>> 0, len); // E = 1: encrypted (§3.4)
-    const mac = createHmac('sha1', this.rtcpAuthKey).update(out.subarray(0, len + 4)).digest();
-    mac.copy(out, len + 4, 0, this.rtcpTagLength);
-    return out;
+    const buf = Buffer.allocUnsafe(HMAC_BLOCK + len + 4 + this.rtcpTagLength);
+    buf.set(this.rtcpMac.ipad, 0);
+    buf.set(pkt.subarray(0, 8), HMAC_BLOCK);
+    this.rtcpKs.xor(ssrc, index >>> 16, index & 0xffff, pkt, 8, buf, HMAC_BLOCK + 8, len - 8);
+    buf.writeUInt32BE((0x80000000 | index) >>> 0, HMAC_BLOCK + len); // E = 1: encrypted (§3.4)
+    this.rtcpMac.prefixed(buf, len + 4).copy(buf, HMAC_BLOCK + len + 4, 0, this.rtcpTagLength);
+    return buf.subarray(HMAC_BLOCK);
   }
 
   unprotectRtcp(pkt: Uint8Array, ssrc: number, index: number, encrypted: boolean): Uint8Array | undefined {
     const tagAt = pkt.length - this.rtcpTagLength;
-    const mac = createHmac('sha1', this.rtcpAuthKey).update(pkt.subarray(0, tagAt)).digest();
+    if (this.rtcpScratch.length < HMAC_BLOCK + tagAt) this.rtcpScratch = this.rtcpMac.scratch(tagAt);
+    this.rtcpScratch.set(pkt.subarray(0, tagAt), HMAC_BLOCK);
+    const mac = this.rtcpMac.prefixed(this.rtcpScratch, tagAt);
     if (!constantTimeEqual(mac.subarray(0, this.rtcpTagLength), pkt.subarray(tagAt))) return undefined;
     const end = tagAt - 4;
     const out = Buffer.allocUnsafe(end);
