@@ -1,4 +1,36 @@
+import type { KnownAttribute } from './attributes.ts';
 import type { SdpLine, SessionDescription } from './model.ts';
+
+/** A few words on what a typed attribute's value says (empty when the name says it all). */
+function describeKnown(k: KnownAttribute): string {
+  switch (k.name) {
+    case 'candidate': {
+      const c = k.candidate;
+      const rel = c.relatedAddress !== undefined ? `, from ${c.relatedAddress}:${c.relatedPort}` : '';
+      const tcp = c.tcpType ? ` ${c.tcpType}` : '';
+      return `${c.type} ${c.transport.toLowerCase()}${tcp} ${c.address}:${c.port}, component ${c.component}, priority ${c.priority}${rel}`;
+    }
+    case 'rtpmap':
+      return `PT ${k.payloadType} = ${k.encodingName} at ${k.clockRate} Hz${k.channels !== undefined ? `, ${k.channels} ch` : ''}`;
+    case 'setup':
+      return {
+        actpass: 'either role; the answerer picks',
+        active: 'we are the DTLS client',
+        passive: 'we are the DTLS server',
+        holdconn: 'no connection yet',
+      }[k.role];
+    case 'fingerprint':
+      return `${k.fingerprint.algorithm} of the certificate`;
+    case 'group':
+      return `${k.semantics} over mids ${k.mids.join(', ') || '(none)'}`;
+    case 'extmap':
+      return `id ${k.id}${k.direction ? ' ' + k.direction : ''}`;
+    case 'simulcast':
+      return [k.send ? `send ${k.send.length} stream(s)` : '', k.recv ? `recv ${k.recv.length} stream(s)` : ''].filter(Boolean).join(', ');
+    default:
+      return '';
+  }
+}
 
 /**
  * A line-by-line explanation of a description: what each line means and which RFC defines it.
@@ -23,7 +55,7 @@ export const LINE_MEANINGS = {
 } as const;
 
 export const ATTRIBUTE_MEANINGS: Readonly<Record<string, readonly [string, string]>> = {
-  group: ['groups media sections by mid; BUNDLE = share one transport', 'RFC 5888, RFC 8843'],
+  group: ['media sections grouped by mid (BUNDLE = one shared transport)', 'RFC 5888, RFC 8843'],
   'msid-semantic': ['which media stream id semantics are in use (WMS)', 'draft-ietf-mmusic-msid (legacy)'],
   msid: ['media stream id and track id this section sends', 'RFC 8830'],
   mid: ['media identification tag: names this section for BUNDLE and RTP MID', 'RFC 5888 §4, RFC 8843'],
@@ -35,19 +67,19 @@ export const ATTRIBUTE_MEANINGS: Readonly<Record<string, readonly [string, strin
   'ice-pwd': ['ICE password (STUN MESSAGE-INTEGRITY key)', 'RFC 8839 §5.4'],
   'ice-options': ['ICE options: trickle = candidates may follow later, ice2 = RFC 8445', 'RFC 8839 §5.6, RFC 8840'],
   'ice-lite': ['this side is an ICE lite agent (answers checks, does not send them)', 'RFC 8839 §5.3'],
-  candidate: ['ICE candidate: foundation component transport priority address port typ ...', 'RFC 8839 §5.1'],
+  candidate: ['ICE candidate', 'RFC 8839 §5.1'],
   'end-of-candidates': ['no more candidates will follow (trickle ICE)', 'RFC 8840 §8.2'],
-  fingerprint: ['hash of the DTLS certificate; the peer checks its certificate against it', 'RFC 8122 §5'],
-  setup: ['DTLS role: actpass (offer), active = DTLS client, passive = DTLS server', 'RFC 4145 §4, RFC 8842'],
+  fingerprint: ['DTLS certificate hash the peer must match', 'RFC 8122 §5'],
+  setup: ['DTLS role', 'RFC 4145 §4, RFC 8842'],
   'tls-id': ['identifies the DTLS association (changes on DTLS restart)', 'RFC 8842 §4'],
   rtcp: ['port (and address) for RTCP, ignored with rtcp-mux', 'RFC 3605'],
   'rtcp-mux': ['RTP and RTCP share one port', 'RFC 5761, RFC 8858'],
   'rtcp-mux-only': ['RTP/RTCP multiplexing is mandatory', 'RFC 8858'],
   'rtcp-rsize': ['reduced-size RTCP allowed', 'RFC 5506'],
-  rtpmap: ['payload type -> codec name / clock rate [/ channels]', 'RFC 8866 §6.6'],
+  rtpmap: ['codec', 'RFC 8866 §6.6'],
   fmtp: ['codec-specific parameters for a payload type', 'RFC 8866 §6.15'],
   'rtcp-fb': ['RTCP feedback the codec supports (nack, pli, fir, transport-cc, ...)', 'RFC 4585 §4.2'],
-  extmap: ['RTP header extension id -> URI', 'RFC 8285 §8'],
+  extmap: ['RTP header extension', 'RFC 8285 §8'],
   'extmap-allow-mixed': ['one-byte and two-byte header extensions may be mixed', 'RFC 8285 §6'],
   ssrc: ['a property (cname, msid, ...) of an RTP source', 'RFC 5576 §4.1'],
   'ssrc-group': ['relates SSRCs: FID = RTX repair stream, SIM = simulcast', 'RFC 5576 §4.2'],
@@ -65,7 +97,8 @@ export const ATTRIBUTE_MEANINGS: Readonly<Record<string, readonly [string, strin
 export function explainLine(l: SdpLine): { meaning: string; rfc: string } {
   if (l.type === 'a') {
     const m = ATTRIBUTE_MEANINGS[l.attribute.name];
-    if (m) return { meaning: m[0], rfc: m[1] };
+    const detail = l.attribute.known ? describeKnown(l.attribute.known) : '';
+    if (m) return { meaning: detail ? `${m[0]}: ${detail}` : m[0], rfc: m[1] };
     return { meaning: `attribute "${l.attribute.name}" (not modelled; kept verbatim)`, rfc: 'RFC 8866 §5.13' };
   }
   if (l.type === 'm') {
