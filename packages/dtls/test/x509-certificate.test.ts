@@ -212,8 +212,11 @@ describe('certificate structure rules (RFC 5280 §4.1)', () => {
     expect(e.field).toBe('tbsCertificate.extensions[1]');
   });
 
-  it('an empty Extensions SEQUENCE is refused (SIZE (1..MAX))', () => {
-    expect(parseErrorOf(() => parseCertificate(signCertificate(tbs([v3], [derExplicit(3, derSequence())]), privateKey))).field).toBe('tbsCertificate.extensions');
+  it('an empty Extensions SEQUENCE is tolerated, as werift (@peculiar/x509) writes one', () => {
+    // SIZE (1..MAX) is a constraint, not a DER encoding rule; OpenSSL accepts it too.
+    const c = parseCertificate(signCertificate(tbs([v3], [derExplicit(3, derSequence())]), privateKey));
+    expect(c.extensions).toEqual([]);
+    expect(verifySelfSigned(c)).toBe(true);
   });
 
   it('the outer signatureAlgorithm must equal tbsCertificate.signature (RFC 5280 §4.1.1.2)', () => {

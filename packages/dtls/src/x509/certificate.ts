@@ -210,7 +210,8 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     if (version !== 3) fail('tbsCertificate.extensions', extAt, 'extensions need version 3');
     const list = explicitExt.reader.sequence('tbsCertificate.extensions');
     explicitExt.reader.done('tbsCertificate.extensions');
-    if (list.atEnd) fail('tbsCertificate.extensions', extAt, 'Extensions is SIZE (1..MAX)');
+    // Extensions is SIZE (1..MAX), but @peculiar/x509 (werift's certificates) writes an empty
+    // SEQUENCE. That breaks a constraint, not a DER rule; OpenSSL accepts it and so do we.
     for (let i = 0; !list.atEnd; i++) {
       const f = `tbsCertificate.extensions[${i}]`;
       const at = list.offset;
