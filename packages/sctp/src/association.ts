@@ -144,6 +144,8 @@ export class SctpAssociation {
   private forwardTsnNeeded = false;
   private errorCount = 0;
   private readonly rto: RtoEstimator;
+  /** The one chunk being timed for RTT (§6.3.1 C4: one measurement per round trip; C5: Karn). */
+  private rttProbeTsn: number | undefined;
 
   // --- receiver (§6.2) ---
   private tracker: TsnTracker | undefined;
@@ -193,6 +195,10 @@ export class SctpAssociation {
   }
   get peerSupportsPartialReliability(): boolean {
     return this.peerForwardTsn;
+  }
+  /** Our verification tag and the peer's (0 while unknown). */
+  get verificationTags(): { readonly local: number; readonly peer: number } {
+    return { local: this.localTag, peer: this.peerTag };
   }
   get congestionWindow(): number {
     return this.cwnd;
@@ -708,6 +714,7 @@ export class SctpAssociation {
     this.rtxQueue = [];
     this.forwardTsnNeeded = false;
     this.errorCount = 0;
+    this.rttProbeTsn = undefined;
     this.outgoingReset = undefined;
     this.deferredPeerReset = undefined;
     this.lastPeerResponse = undefined;
@@ -917,7 +924,10 @@ export class SctpAssociation {
       const c = q[h++];
       if (!c.acked && !c.abandoned) {
         bytes += c.data.length;
-        if (c.sendCount === 1) rtt = this.now - c.sentAt; // Karn: only never-retransmitted chunks
+        if (c.tsn === this.rttProbeTsn) {
+          rtt = this.now - c.sentAt;
+          this.rttProbeTsn = undefined;
+        }
       }
       if (c.inFlight) this.flightSize -= c.data.length;
       c.inFlight = false;
@@ -959,7 +969,10 @@ export class SctpAssociation {
         c.retransmit = false;
         if (!c.abandoned) {
           bytesAcked += c.data.length;
-          if (c.sendCount === 1) rtt = this.now - c.sentAt;
+          if (c.tsn === this.rttProbeTsn) {
+            rtt = this.now - c.sentAt;
+            this.rttProbeTsn = undefined;
+          }
         }
         if (t > htna) htna = t;
       }
@@ -1025,6 +1038,7 @@ export class SctpAssociation {
   }
 
   private markRetransmit(c: OutChunk): void {
+    if (c.tsn === this.rttProbeTsn) this.rttProbeTsn = undefined; // Karn: never time a retransmission
     if (c.inFlight) this.flightSize -= c.data.length;
     c.inFlight = false;
     if (!c.retransmit) {
@@ -1415,6 +1429,7 @@ export class SctpAssociation {
           };
           m.chunks.push(c);
           this.outstanding.push(c);
+          if (this.rttProbeTsn === undefined) this.rttProbeTsn = c.tsn;
           m.offset += n;
           len = this.writeData(buf, len, c);
           this.reduceQueued(st, m.streamId, n);
