@@ -7,10 +7,10 @@ import {
   AttributeType,
   FINGERPRINT_XOR,
   MAGIC_COOKIE,
+  attributeKey,
   attributeName,
   isComprehensionRequired,
   methodName,
-  type AttributeName,
 } from './constants.ts';
 import { decodeAttribute } from './attributes.ts';
 import { verifyFingerprint } from './fingerprint.ts';
@@ -32,7 +32,7 @@ export interface AnnotateOptions {
 const classText = { request: 'request', indication: 'indication', success: 'success response', error: 'error response' } as const;
 
 function describeValue(msg: DecodedMessage, a: ReceivedAttribute, options: AnnotateOptions): string {
-  const name = (Object.keys(AttributeType) as AttributeName[]).find((n) => AttributeType[n] === a.type);
+  const name = attributeKey(a.type);
   if (!name) return `${a.value.length} bytes, unknown ${isComprehensionRequired(a.type) ? 'comprehension-required' : 'comprehension-optional (ignored)'}`;
   try {
     const v = decodeAttribute(name, a, msg, a.offset);

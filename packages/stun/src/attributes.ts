@@ -20,6 +20,7 @@ import {
   AddressFamilyCode,
   AttributeType,
   MAGIC_COOKIE,
+  attributeKey,
   isComprehensionRequired,
   isKnownAttribute,
   type AttributeName,
@@ -421,8 +422,19 @@ function offsetOf(a: StunAttribute): number {
  */
 export function getAttribute<N extends AttributeName>(msg: StunMessage, name: N): AttributeValues[N] | undefined {
   const type = AttributeType[name];
-  const a = effectiveAttributes(msg.attributes).find((x) => x.type === type);
+  const a = findEffective(msg.attributes, type);
   return a === undefined ? undefined : decodeAttribute(name, a, msg, offsetOf(a));
+}
+
+/** The first attribute of `type` that a receiver may look at (see effectiveAttributes). */
+function findEffective(attributes: readonly StunAttribute[], type: number): StunAttribute | undefined {
+  let afterIntegrity = false;
+  for (const a of attributes) {
+    const visible = !afterIntegrity || a.type === AttributeType.MESSAGE_INTEGRITY_SHA256 || a.type === AttributeType.FINGERPRINT;
+    if (visible && a.type === type) return a;
+    if (a.type === AttributeType.MESSAGE_INTEGRITY || a.type === AttributeType.MESSAGE_INTEGRITY_SHA256) afterIntegrity = true;
+  }
+  return undefined;
 }
 
 /** All `name` attributes in order (e.g. several XOR-PEER-ADDRESS in CreatePermission). */
@@ -434,8 +446,7 @@ export function getAttributes<N extends AttributeName>(msg: StunMessage, name: N
 }
 
 export function hasAttribute(msg: StunMessage, name: AttributeName): boolean {
-  const type = AttributeType[name];
-  return effectiveAttributes(msg.attributes).some((x) => x.type === type);
+  return findEffective(msg.attributes, AttributeType[name]) !== undefined;
 }
 
 /**
@@ -453,16 +464,14 @@ export function unknownComprehensionRequired(msg: StunMessage | DecodedMessage):
 
 /** Decode every known attribute (for printing); unknown ones are reported raw. */
 export function describeAttributes(msg: StunMessage): { type: number; name: string | undefined; value: unknown; error?: string }[] {
-  const names = new Map<number, AttributeName>(
-    (Object.entries(AttributeType) as [AttributeName, number][]).map(([n, t]) => [t, n]),
-  );
   return msg.attributes.map((a) => {
-    const name = names.get(a.type);
-    if (!name) return { type: a.type, name: undefined, value: a.value };
+    const key = attributeKey(a.type);
+    if (!key) return { type: a.type, name: undefined, value: a.value };
+    const name = key.replace(/_/g, '-');
     try {
-      return { type: a.type, name: name.replace(/_/g, '-'), value: decodeAttribute(name, a, msg, offsetOf(a)) };
+      return { type: a.type, name, value: decodeAttribute(key, a, msg, offsetOf(a)) };
     } catch (e) {
-      return { type: a.type, name: name.replace(/_/g, '-'), value: a.value, error: e instanceof Error ? e.message : String(e) };
+      return { type: a.type, name, value: a.value, error: e instanceof Error ? e.message : String(e) };
     }
   });
 }

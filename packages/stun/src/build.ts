@@ -40,6 +40,7 @@ export interface MessageSpec {
 export function buildMessage(spec: MessageSpec): Uint8Array {
   const ctx = { transactionId: spec.transactionId, magicCookie: spec.magicCookie };
   const attributes = (spec.attributes ?? []).map((a) =>
+    // TypeScript cannot correlate `name` and `value` across the union; attr() guaranteed it.
     'name' in a ? encodeAttribute(a.name, a.value as never, ctx) : a,
   );
   let bytes = encodeMessage({ ...spec, attributes });

@@ -96,6 +96,11 @@ const attributeNames = new Map<number, AttributeName>(
   (Object.entries(AttributeType) as [AttributeName, number][]).map(([n, t]) => [t, n]),
 );
 
+/** The table key of a known attribute type, e.g. 0x0020 -> 'XOR_MAPPED_ADDRESS'. */
+export function attributeKey(type: number): AttributeName | undefined {
+  return attributeNames.get(type);
+}
+
 /** The RFC name of a known attribute type, e.g. 0x0020 -> "XOR-MAPPED-ADDRESS". */
 export function attributeName(type: number): string | undefined {
   return attributeNames.get(type)?.replace(/_/g, '-');

@@ -150,7 +150,7 @@ export function encodeMessage(msg: StunMessage): Uint8Array {
   return w.finish();
 }
 
-export function writeAttribute(w: ByteWriter, a: StunAttribute): void {
+function writeAttribute(w: ByteWriter, a: StunAttribute): void {
   if (a.value.length > 0xffff) throw new RangeError(`attribute 0x${a.type.toString(16)} value is longer than 65535 bytes`);
   const padLength = (4 - (a.value.length % 4)) % 4;
   w.u16(a.type).u16(a.value.length).bytes(a.value);

@@ -9,7 +9,7 @@
  * Datagrams that are not STUN, fail FINGERPRINT, or are not requests are dropped and counted.
  */
 import { ParseError, type Datagram } from '@rtcstack/common';
-import { AttributeType, MAGIC_COOKIE, Method, errorReason, type AttributeName } from './constants.ts';
+import { AttributeType, MAGIC_COOKIE, Method, attributeKey, errorReason, type AttributeName } from './constants.ts';
 import { decodeAttribute, getAttribute, unknownComprehensionRequired, type AttributeValues } from './attributes.ts';
 import { attr, buildMessage, type TypedAttribute } from './build.ts';
 import { verifyFingerprint } from './fingerprint.ts';
@@ -177,9 +177,8 @@ export class BindingServer {
 
 /** The first known attribute whose value does not decode, as a short description. */
 function firstMalformed(msg: DecodedMessage): string | undefined {
-  const names = Object.entries(AttributeType) as [AttributeName, number][];
   for (const a of msg.attributes) {
-    const name = names.find(([, t]) => t === a.type)?.[0];
+    const name = attributeKey(a.type);
     if (!name) continue;
     try {
       decodeAttribute(name, a, msg, a.offset);

@@ -111,6 +111,7 @@ export class ClientTransactions<C = undefined> {
    * The first copy is queued for sending at once.
    */
   start(now: number, request: Uint8Array, remote: Address, options: StartOptions<C> = {}): Uint8Array {
+    if (request.length < 20) throw new RangeError('a STUN request is at least 20 bytes');
     const id = request.slice(8, 20);
     const key = transactionKey(id);
     if (this.live.has(key)) throw new Error(`transaction ${key} is already running`);
