@@ -113,6 +113,12 @@ describe('generateCertificate: self-signed ECDSA P-256, ecdsa-with-SHA256', () =
     expect(c.notAfter.getTime()).toBe(Math.floor((NOW + 365 * DAY) / 1000) * 1000);
   });
 
+  it('refuses nonsense options instead of encoding garbage dates', () => {
+    expect(() => generateCertificate({ now: Number.NaN })).toThrow(RangeError);
+    expect(() => generateCertificate({ now: NOW, validityDays: 0 })).toThrow(RangeError);
+    expect(() => generateCertificate({ now: NOW, validityDays: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+  });
+
   it('uses GeneralizedTime after 2049 and node still agrees (RFC 5280 §4.1.2.5)', () => {
     const late = generateCertificate({ now: Date.UTC(2049, 11, 20), validityDays: 30 });
     const c = parseCertificate(late.der);

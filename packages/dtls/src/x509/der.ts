@@ -695,6 +695,7 @@ export function derPrintableString(s: string): Uint8Array {
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 function timeText(d: Date, yearDigits: 2 | 4): string {
+  if (Number.isNaN(d.getTime())) throw new RangeError('invalid Date');
   const y = d.getUTCFullYear();
   const year = yearDigits === 2 ? pad(y % 100, 2) : pad(y, 4);
   return `${year}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}${pad(d.getUTCHours(), 2)}${pad(d.getUTCMinutes(), 2)}${pad(d.getUTCSeconds(), 2)}Z`;

@@ -98,6 +98,8 @@ export function signCertificate(tbs: Uint8Array, privateKey: KeyObject): Uint8Ar
 export function generateCertificate(opts: GenerateCertificateOptions): LocalCertificate {
   const random = opts.random ?? cryptoRandom;
   const validityDays = opts.validityDays ?? 30;
+  if (!Number.isFinite(opts.now)) throw new RangeError('generateCertificate: now must be a finite time in ms');
+  if (!(validityDays > 0) || !Number.isFinite(validityDays)) throw new RangeError('generateCertificate: validityDays must be positive');
   const serial = random(SERIAL_OCTETS).slice(0, SERIAL_OCTETS);
   // Positive and exactly 16 octets: top bit clear, next bit set.
   serial[0] = (serial[0] & 0x7f) | 0x40;
