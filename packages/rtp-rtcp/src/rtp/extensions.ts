@@ -1,5 +1,3 @@
-import { ParseError } from '@rtcstack/common';
-
 /**
  * RTP header extensions (RFC 3550 §5.3.1) and the general mechanism of RFC 8285: the
  * "defined by profile" word says how the extension block is laid out.
@@ -44,23 +42,27 @@ export function parseExtensionBody(buf: Uint8Array, profile: number, start: numb
   return { kind: 'opaque', profile, data: buf.subarray(start, end) };
 }
 
+/*
+ * Inside a block whose length word fits the packet, a bad element does not make the packet bad:
+ * the payload is still where the length word says. Like libwebrtc (rtp_packet.cc), parsing of
+ * elements stops there and the elements before it are kept.
+ */
 function parseOneByte(buf: Uint8Array, start: number, end: number): RtpExtensionElement[] {
   const out: RtpExtensionElement[] = [];
   let i = start;
   while (i < end) {
     const b = buf[i];
-    const id = b >> 4;
-    if (id === 0) {
-      // RFC 8285 §4.2: a padding byte is skipped; the parser moves on to the next byte.
+    if (b === 0) {
+      // RFC 8285 §4.2: a padding byte (value 0) is skipped; the parser moves on to the next byte.
       i++;
       continue;
     }
-    // RFC 8285 §4.2: ID 15 is reserved; stop processing the whole block here.
-    if (id === 15) break;
+    const id = b >> 4;
+    // RFC 8285 §4.2: ID 15 is reserved: stop processing the whole block here. ID 0 with a
+    // non-zero length is not a padding byte either; libwebrtc stops there too.
+    if (id === 15 || id === 0) break;
     const len = (b & 0x0f) + 1;
-    if (i + 1 + len > end) {
-      throw new ParseError('rtp', 'extension.one-byte.length', i, `element id ${id} needs ${len} byte(s), only ${end - i - 1} remain in the block`);
-    }
+    if (i + 1 + len > end) break; // element runs past its block
     out.push({ id, data: buf.subarray(i + 1, i + 1 + len) });
     i += 1 + len;
   }
@@ -76,11 +78,9 @@ function parseTwoByte(buf: Uint8Array, start: number, end: number): RtpExtension
       i++; // RFC 8285 §4.3: padding byte
       continue;
     }
-    if (i + 2 > end) throw new ParseError('rtp', 'extension.two-byte.length', i, `element id ${id} has no length byte`);
+    if (i + 2 > end) break; // no room for the length byte
     const len = buf[i + 1];
-    if (i + 2 + len > end) {
-      throw new ParseError('rtp', 'extension.two-byte.length', i + 1, `element id ${id} needs ${len} byte(s), only ${end - i - 2} remain in the block`);
-    }
+    if (i + 2 + len > end) break; // element runs past its block
     out.push({ id, data: buf.subarray(i + 2, i + 2 + len) });
     i += 2 + len;
   }
