@@ -8,11 +8,12 @@
  *     integrity: shortTermKey('pass'), fingerprint: true,
  *   })
  */
-import type { AttributeName, MessageClassName } from './constants.ts';
+import { cryptoRandom, type RandomSource } from '@rtcstack/common';
+import { TRANSACTION_ID_LENGTH, type AttributeName, type MessageClassName } from './constants.ts';
 import { encodeAttribute, type AttributeValues } from './attributes.ts';
 import { appendFingerprint } from './fingerprint.ts';
 import { appendMessageIntegrity, appendMessageIntegritySha256 } from './integrity.ts';
-import { encodeMessage, type StunAttribute } from './message.ts';
+import { encodeMessage, type StunAttribute, type StunMessage } from './message.ts';
 
 /** A typed attribute waiting to be encoded (XOR-ed addresses need the transaction id). */
 export type TypedAttribute = { [N in AttributeName]: { readonly name: N; readonly value: AttributeValues[N] } }[AttributeName];
@@ -48,4 +49,24 @@ export function buildMessage(spec: MessageSpec): Uint8Array {
   if (spec.integritySha256) bytes = appendMessageIntegritySha256(bytes, spec.integritySha256);
   if (spec.fingerprint) bytes = appendFingerprint(bytes);
   return bytes;
+}
+
+/** A fresh 96-bit transaction id (RFC 8489 §6: uniformly random). */
+export function newTransactionId(random: RandomSource = cryptoRandom): Uint8Array {
+  return random(TRANSACTION_ID_LENGTH);
+}
+
+export interface ResponseSpec {
+  readonly attributes?: readonly (TypedAttribute | StunAttribute)[];
+  readonly integrity?: Uint8Array;
+  readonly integritySha256?: Uint8Array;
+  readonly fingerprint?: boolean;
+}
+
+/**
+ * A response to `request`: same method and transaction id (and, for RFC 3489 requests, the same
+ * cookie bytes), class success or error (RFC 8489 §6.3.1.1, §6.3.1.2).
+ */
+export function buildResponse(request: StunMessage, cls: 'success' | 'error', spec: ResponseSpec = {}): Uint8Array {
+  return buildMessage({ ...spec, class: cls, method: request.method, transactionId: request.transactionId, magicCookie: request.magicCookie });
 }

@@ -4,9 +4,9 @@
  * i.e. what the outermost NAT mapped us to. Sans-IO, on top of ClientTransactions.
  */
 import { ParseError, cryptoRandom, type Address, type Datagram, type RandomSource } from '@rtcstack/common';
-import { Method, TRANSACTION_ID_LENGTH } from './constants.ts';
+import { Method } from './constants.ts';
 import { getAttribute } from './attributes.ts';
-import { attr, buildMessage, type TypedAttribute } from './build.ts';
+import { attr, buildMessage, newTransactionId, type TypedAttribute } from './build.ts';
 import { ClientTransactions, type TransactionTiming } from './transaction.ts';
 import type { DecodedMessage } from './message.ts';
 
@@ -60,7 +60,7 @@ export class BindingClient {
     const request = buildMessage({
       class: 'request',
       method: Method.Binding,
-      transactionId: this.random(TRANSACTION_ID_LENGTH),
+      transactionId: newTransactionId(this.random),
       attributes,
       fingerprint: this.options.fingerprint ?? true,
     });

@@ -11,7 +11,7 @@
 import { ParseError, type Datagram } from '@rtcstack/common';
 import { AttributeType, MAGIC_COOKIE, Method, attributeKey, errorReason, type AttributeName } from './constants.ts';
 import { decodeAttribute, getAttribute, unknownComprehensionRequired, type AttributeValues } from './attributes.ts';
-import { attr, buildMessage, type TypedAttribute } from './build.ts';
+import { attr, buildResponse, type TypedAttribute } from './build.ts';
 import { verifyFingerprint } from './fingerprint.ts';
 import { verifyIntegrity } from './integrity.ts';
 import { decodeMessage, type DecodedMessage } from './message.ts';
@@ -139,30 +139,14 @@ export class BindingServer {
       : [attr('XOR_MAPPED_ADDRESS', address), ...(this.options.mappedAddress ? [attr('MAPPED_ADDRESS', address)] : [])];
     if (this.software) attributes.push(attr('SOFTWARE', this.software));
     this.stats.answered++;
-    return buildMessage({
-      class: 'success',
-      method: req.method,
-      transactionId: req.transactionId,
-      magicCookie: req.magicCookie,
-      attributes,
-      integrity: key,
-      fingerprint: this.fingerprint && !legacy,
-    });
+    return buildResponse(req, 'success', { attributes, integrity: key, fingerprint: this.fingerprint && !legacy });
   }
 
   private error(req: DecodedMessage, code: number, extra: TypedAttribute[] = [], reason?: string, key?: Uint8Array): Uint8Array {
     this.stats.errors[code] = (this.stats.errors[code] ?? 0) + 1;
     const attributes: TypedAttribute[] = [attr('ERROR_CODE', { code, reason: reason ?? errorReason[code] ?? 'Error' }), ...extra];
     if (this.software) attributes.push(attr('SOFTWARE', this.software));
-    return buildMessage({
-      class: 'error',
-      method: req.method,
-      transactionId: req.transactionId,
-      magicCookie: req.magicCookie,
-      attributes,
-      integrity: key,
-      fingerprint: this.fingerprint && req.magicCookie === MAGIC_COOKIE,
-    });
+    return buildResponse(req, 'error', { attributes, integrity: key, fingerprint: this.fingerprint && req.magicCookie === MAGIC_COOKIE });
   }
 
   private tryGet<N extends AttributeName>(msg: DecodedMessage, name: N): AttributeValues[N] | undefined {

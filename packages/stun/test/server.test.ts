@@ -4,6 +4,8 @@ import {
   AttributeType,
   BindingServer,
   appendFingerprint,
+  buildResponse,
+  newTransactionId,
   Method,
   attr,
   buildMessage,
@@ -158,5 +160,18 @@ describe('short-term credentials (RFC 8489 §9.1.3)', () => {
     const refingerprinted = appendFingerprint(b.subarray(0, b.length - 8)) // sets the length itself;
     const { reply } = ask(refingerprinted, options);
     expect(reply && getAttribute(reply, 'ERROR_CODE')?.code).toBe(401);
+  });
+});
+
+describe('buildResponse / newTransactionId (helpers the ICE agent answers with)', () => {
+  it('a response keeps the request method and transaction id', () => {
+    const req = decodeMessage(sampleRequest());
+    const resp = decodeMessage(buildResponse(req, 'success', { attributes: [attr('XOR_MAPPED_ADDRESS', client)], integrity: shortTermKey(samplePassword), fingerprint: true }));
+    expect(resp.class).toBe('success');
+    expect(resp.method).toBe(req.method);
+    expect(toHex(resp.transactionId)).toBe(toHex(req.transactionId));
+    expect(verifyMessageIntegrity(resp, shortTermKey(samplePassword))).toBe('valid');
+    expect(newTransactionId()).toHaveLength(12);
+    expect(toHex(newTransactionId())).not.toBe(toHex(newTransactionId()));
   });
 });
