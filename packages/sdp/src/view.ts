@@ -1,3 +1,4 @@
+import { ParseError } from '@rtcstack/common';
 import type { Direction, Fingerprint, FmtpParameter, KnownAttribute, SetupRole, SimulcastList } from './attributes.ts';
 import type { Candidate } from './candidate.ts';
 import type { Bandwidth, Connection, Origin, SdpLine, SessionDescription } from './model.ts';
@@ -122,8 +123,52 @@ function connection(lines: readonly SdpLine[]): Connection | undefined {
   return undefined;
 }
 
-/** Build the WebRTC view of a parsed (or built) description. */
+// Attributes that may appear once per section (RFC 5888 §4, RFC 8839 §5.4, RFC 4145 §4,
+// RFC 8841 §5-6, RFC 3264 §5.1 for the directions, RFC 3605).
+const ONCE = new Set(['mid', 'ice-ufrag', 'ice-pwd', 'ice-lite', 'setup', 'tls-id', 'sctp-port', 'max-message-size', 'rtcp', 'rtcp-mux']);
+
+function fail(field: string, line: number, reason: string): never {
+  throw new ParseError('sdp', field, line, reason);
+}
+
+/**
+ * The checks JSEP needs beyond the grammar (RFC 8829 §5.8: such a description is rejected):
+ * single-valued attributes at most once per section, one direction, one rtpmap per payload
+ * type, unique mids (RFC 5888 §4), groups naming existing mids (RFC 8843 §7.2).
+ */
+function validate(d: SessionDescription): void {
+  const sections = [d.session, ...d.media.map((m) => m.lines)];
+  const mids = new Map<string, number>();
+  for (const lines of sections) {
+    const seen = new Map<string, number>();
+    for (const l of lines) {
+      if (l.type !== 'a' || !l.attribute.known) continue;
+      const k = l.attribute.known;
+      const key = DIRS.includes(k.name) ? 'direction' : k.name === 'rtpmap' ? `rtpmap ${k.payloadType}` : ONCE.has(k.name) ? k.name : undefined;
+      if (key === undefined) continue;
+      const first = seen.get(key);
+      if (first !== undefined) fail(`a=${k.name}`, l.line, `${key === 'direction' ? 'a second direction attribute' : `a second a=${key}`} in this section (first on line ${first})`);
+      seen.set(key, l.line);
+      if (k.name === 'mid') {
+        const other = mids.get(k.mid);
+        if (other !== undefined) fail('a=mid', l.line, `mid ${JSON.stringify(k.mid)} already used on line ${other}`);
+        mids.set(k.mid, l.line);
+      }
+    }
+  }
+  for (const l of d.session) {
+    if (l.type === 'a' && l.attribute.known?.name === 'group') {
+      for (const m of l.attribute.known.mids) if (!mids.has(m)) fail('a=group', l.line, `group names mid ${JSON.stringify(m)} that no section has`);
+    }
+  }
+}
+
+/**
+ * Build the WebRTC view of a parsed (or built) description. Throws ParseError (offset = line
+ * number) when the description breaks a rule JSEP needs (see validate).
+ */
 export function webrtcView(d: SessionDescription): WebRtcSession {
+  validate(d);
   const s = knowns(d.session);
   const o = d.session.find((l) => l.type === 'o');
   const name = d.session.find((l) => l.type === 's');

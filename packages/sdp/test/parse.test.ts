@@ -110,6 +110,28 @@ describe('lenient where browsers need it', () => {
   });
 });
 
+describe('JSEP checks in webrtcView (RFC 8829 §5.8), errors still name the line', () => {
+  const view = (lines: string[]) => () => webrtcView(parse(sdp([...MIN, ...lines])));
+  test.each([
+    ['two mids in a section', ['m=audio 9 RTP/AVP 0', 'a=mid:a', 'a=mid:b'], 7, 'a=mid', /second a=mid .*line 6/],
+    ['two directions', ['m=audio 9 RTP/AVP 0', 'a=sendrecv', 'a=inactive'], 7, 'a=inactive', /second direction/],
+    ['duplicate mid across sections', ['m=audio 9 RTP/AVP 0', 'a=mid:a', 'm=video 9 RTP/AVP 96', 'a=mid:a'], 8, 'a=mid', /already used on line 6/],
+    ['two setup lines', ['a=setup:active', 'a=setup:passive'], 6, 'a=setup', /second a=setup/],
+    ['rtpmap twice for one PT', ['m=audio 9 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:0 PCMA/8000'], 7, 'a=rtpmap', /second a=rtpmap 0/],
+    ['BUNDLE naming an unknown mid', ['a=group:BUNDLE a b', 'm=audio 9 RTP/AVP 0', 'a=mid:a'], 5, 'a=group', /"b"/],
+  ])('%s', (_n, lines, line, field, reason) => {
+    let err: unknown;
+    try {
+      view(lines)();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ParseError);
+    expect(err).toMatchObject({ offset: line, field });
+    expect((err as ParseError).reason).toMatch(reason);
+  });
+});
+
 describe('the WebRTC view', () => {
   const text = sdp([
     ...MIN,

@@ -9,6 +9,7 @@ import {
   parseAttribute,
   parseCandidate,
   serialize,
+  webrtcView,
   type Candidate,
   type KnownAttribute,
 } from '../src/index.ts';
@@ -191,6 +192,7 @@ function onlyParseError(text: string): void {
     const d = parse(text);
     // Whatever we accept, we write back unchanged.
     expect(serialize(d)).toBe(text);
+    webrtcView(d);
   } catch (e) {
     if (!isParseError(e)) throw e;
   }
