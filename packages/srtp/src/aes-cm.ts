@@ -85,7 +85,7 @@ export class AesCmKeystream {
     } else {
       ks = this.keystream(ssrc, hi32, lo16, length);
     }
-    for (let k = 0; k < length; k++) dst[dstAt + k] = src[srcAt + k] ^ ks[off + k];
+    xorBytes(src, srcAt, ks, off, dst, dstAt, length);
   }
 
   /** Keystream for packets lo16 .. lo16 + K - 1 of `ssrc` (same ROC), `blocks` (rounded up) each. */
@@ -136,4 +136,25 @@ export function aesCmIv(salt: Uint8Array, ssrc: number, hi32: number, lo16: numb
   iv[8] ^= hi32 >>> 24; iv[9] ^= (hi32 >>> 16) & 0xff; iv[10] ^= (hi32 >>> 8) & 0xff; iv[11] ^= hi32 & 0xff;
   iv[12] ^= lo16 >>> 8; iv[13] ^= lo16 & 0xff;
   return iv;
+}
+
+/**
+ * dst[d + k] = a[i + k] ^ b[j + k]. Word-at-a-time when all three are 4-byte aligned (RTP
+ * headers are multiples of 4 bytes, so the payload usually is): XOR in JS is the hot loop for
+ * large packets, and 32-bit words make it about 4x cheaper. Byte order does not matter for XOR.
+ */
+export function xorBytes(a: Uint8Array, i: number, b: Uint8Array, j: number, dst: Uint8Array, d: number, length: number): void {
+  let k = 0;
+  const ai = a.byteOffset + i;
+  const bj = b.byteOffset + j;
+  const dd = dst.byteOffset + d;
+  if (length >= 64 && ((ai | bj | dd) & 3) === 0) {
+    const words = length >>> 2;
+    const a32 = new Int32Array(a.buffer, ai, words);
+    const b32 = new Int32Array(b.buffer, bj, words);
+    const d32 = new Int32Array(dst.buffer, dd, words);
+    for (let w = 0; w < words; w++) d32[w] = a32[w] ^ b32[w];
+    k = words << 2;
+  }
+  for (; k < length; k++) dst[d + k] = a[i + k] ^ b[j + k];
 }

@@ -20,6 +20,8 @@ export class AesGcmTransform implements SrtpTransform {
   private readonly rtcpKey: Uint8Array;
   private readonly rtpSalt: Uint8Array;
   private readonly rtcpSalt: Uint8Array;
+  /** Reused: createCipheriv copies the IV, so one buffer serves every packet. */
+  private readonly iv = Buffer.alloc(12);
 
   constructor(keys: DerivedKeys) {
     this.alg = keys.rtp.encryptionKey.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm';
@@ -35,7 +37,7 @@ export class AesGcmTransform implements SrtpTransform {
 
   protectRtp(pkt: Uint8Array, h: number, ssrc: number, roc: number, seq: number): Uint8Array {
     const len = pkt.length;
-    const c = createCipheriv(this.alg, this.rtpKey, gcmRtpIv(this.rtpSalt, ssrc, roc, seq));
+    const c = createCipheriv(this.alg, this.rtpKey, gcmRtpIv(this.rtpSalt, ssrc, roc, seq, this.iv));
     c.setAAD(pkt.subarray(0, h));
     const ct = c.update(pkt.subarray(h));
     c.final();
@@ -48,7 +50,7 @@ export class AesGcmTransform implements SrtpTransform {
 
   unprotectRtp(pkt: Uint8Array, h: number, ssrc: number, roc: number, seq: number): Uint8Array | undefined {
     const end = pkt.length - 16;
-    const d = createDecipheriv(this.alg, this.rtpKey, gcmRtpIv(this.rtpSalt, ssrc, roc, seq));
+    const d = createDecipheriv(this.alg, this.rtpKey, gcmRtpIv(this.rtpSalt, ssrc, roc, seq, this.iv));
     d.setAAD(pkt.subarray(0, h));
     d.setAuthTag(pkt.subarray(end));
     const pt = d.update(pkt.subarray(h, end));
@@ -99,12 +101,19 @@ export class AesGcmTransform implements SrtpTransform {
 }
 
 /** RFC 7714 §8.1: 12-byte IV = salt XOR (0x0000 | SSRC | ROC | SEQ). */
-export function gcmRtpIv(salt: Uint8Array, ssrc: number, roc: number, seq: number): Buffer {
-  const iv = Buffer.alloc(12);
-  iv.writeUInt32BE(ssrc >>> 0, 2);
-  iv.writeUInt32BE(roc >>> 0, 6);
-  iv.writeUInt16BE(seq, 10);
-  for (let i = 0; i < 12; i++) iv[i] ^= salt[i];
+export function gcmRtpIv(salt: Uint8Array, ssrc: number, roc: number, seq: number, iv: Buffer = Buffer.alloc(12)): Buffer {
+  iv[0] = salt[0];
+  iv[1] = salt[1];
+  iv[2] = salt[2] ^ (ssrc >>> 24);
+  iv[3] = salt[3] ^ ((ssrc >>> 16) & 0xff);
+  iv[4] = salt[4] ^ ((ssrc >>> 8) & 0xff);
+  iv[5] = salt[5] ^ (ssrc & 0xff);
+  iv[6] = salt[6] ^ (roc >>> 24);
+  iv[7] = salt[7] ^ ((roc >>> 16) & 0xff);
+  iv[8] = salt[8] ^ ((roc >>> 8) & 0xff);
+  iv[9] = salt[9] ^ (roc & 0xff);
+  iv[10] = salt[10] ^ (seq >>> 8);
+  iv[11] = salt[11] ^ (seq & 0xff);
   return iv;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { toHex } from '@rtcstack/common';
 import { AesCmKeystream } from '../src/index.ts';
+import { xorBytes } from '../src/aes-cm.ts';
 
 describe('AesCmKeystream: the precomputed runs serve exactly the RFC 3711 keystream', () => {
   it('xor() (runs) equals the direct keystream() for any sequence of packets', () => {
@@ -42,4 +43,18 @@ describe('AesCmKeystream: the precomputed runs serve exactly the RFC 3711 keystr
     expect(toHex(b)).toBe(toHex(ks.keystream(7, 1, 0, 16)));
     expect(toHex(a)).not.toBe(toHex(b));
   });
+});
+
+it('xorBytes: word path and byte path agree for any offsets and lengths', () => {
+  fc.assert(
+    fc.property(fc.nat(8), fc.nat(8), fc.nat(8), fc.nat(300), (i, j, d, len) => {
+      const a = new Uint8Array(320).map((_, k) => k * 7);
+      const b = new Uint8Array(320).map((_, k) => k * 13 + 1);
+      const out = new Uint8Array(320);
+      xorBytes(a, i, b, j, out, d, len);
+      for (let k = 0; k < len; k++) expect(out[d + k]).toBe(a[i + k] ^ b[j + k]);
+      expect(out[d + len] ?? 0).toBe(0);
+    }),
+    { numRuns: 300 },
+  );
 });
