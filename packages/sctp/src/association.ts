@@ -119,6 +119,7 @@ export class SctpAssociation {
   private cookieEcho: Uint8Array | undefined;
   private t1At: number | undefined;
   private t1Count = 0;
+  private cookieSentAt = 0;
   private t2At: number | undefined;
 
   // --- sender (§6.1, §7) ---
@@ -459,7 +460,13 @@ export class SctpAssociation {
         case ChunkType.COOKIE_ECHO:
           break; // only meaningful first in a packet
         case ChunkType.COOKIE_ACK:
-          if (this._state === AssociationState.COOKIE_ECHOED) this.established();
+          if (this._state === AssociationState.COOKIE_ECHOED) {
+            // The COOKIE ECHO round trip is a first RTT sample unless it was retransmitted (Karn);
+            // either way the handshake's T1 backoff is dropped.
+            if (this.t1Count === 0) this.rto.measure(this.now - this.cookieSentAt);
+            else this.rto.reset();
+            this.established();
+          }
           break;
         case ChunkType.SHUTDOWN_COMPLETE:
           break; // only meaningful first in a packet (handled above)
@@ -617,6 +624,7 @@ export class SctpAssociation {
       this.control.push(encodeChunk({ type: ChunkType.ERROR, causes: [unrecognizedParams(scan.unrecognized)] }));
     }
     this.t1Count = 0;
+    this.cookieSentAt = this.now;
     this.t1At = this.now + this.rto.rto;
     this.setState(AssociationState.COOKIE_ECHOED);
   }

@@ -29,6 +29,13 @@ export class RtoEstimator {
     this.rto = Math.min(this.max, Math.max(this.min, this.srtt + 4 * this.rttvar));
   }
 
+  /** Forget backoff and measurements (the handshake's T1 backoff says nothing about the path now). */
+  reset(): void {
+    this.srtt = undefined;
+    this.rttvar = 0;
+    this.rto = this.initial;
+  }
+
   /** §6.3.3 E2: back off on T3-rtx expiry. */
   backOff(): void {
     this.rto = Math.min(this.max, this.rto * 2);

@@ -17,7 +17,7 @@ function established(loss: number, seed: number, extra: object = {}) {
   const link = { delayMs: 20, jitterMs: 5, loss, duplicate: 0.05, reorder: 0.1, reorderDelayMs: 15, mtu: 1300 };
   const p = makePair({ seed, link, a: { maxRetransmits: 100, ...extra }, b: { maxRetransmits: 100, ...extra } });
   p.a.assoc.connect(p.net.now);
-  expect(p.net.runUntil(() => p.a.assoc.state === 'ESTABLISHED' && p.b.assoc.state === 'ESTABLISHED', 60_000)).toBe(true);
+  expect(p.net.runUntil(() => p.a.assoc.state === 'ESTABLISHED' && p.b.assoc.state === 'ESTABLISHED', 600_000)).toBe(true);
   return p;
 }
 
