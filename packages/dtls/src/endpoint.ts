@@ -132,6 +132,7 @@ export class DtlsEndpoint implements RecordWriter {
   private readonly requireClientCert: boolean;
   private readonly cookies: CookieJar | undefined;
   private readonly keyLog: ((line: string) => void) | undefined;
+  private readonly extraHelloExtensions: readonly Extension[];
 
   private _state: DtlsState = 'new';
   private readonly outputs: DtlsOutput[] = [];
@@ -202,6 +203,7 @@ export class DtlsEndpoint implements RecordWriter {
     this.expectedFingerprints = opts.expectedFingerprints;
     this.requireClientCert = opts.requireClientCertificate ?? true;
     this.keyLog = opts.keyLog;
+    this.extraHelloExtensions = opts.clientHelloExtensions ?? [];
     this.cookies = this.role === 'server' ? new CookieJar(this.random, opts.cookieContext) : undefined;
     this.expect = this.role === 'server' ? 'client_hello' : 'server_hello';
   }
@@ -519,6 +521,11 @@ export class DtlsEndpoint implements RecordWriter {
       renegotiationInfo.encodeEmpty(),
     ];
     if (this.srtpProfiles.length) exts.push(useSrtp.encode({ profiles: this.srtpProfiles.map((p) => p.id), mki: this.srtpMki }));
+    for (const extra of this.extraHelloExtensions) {
+      const i = exts.findIndex((e) => e.type === extra.type);
+      if (i >= 0) exts[i] = extra;
+      else exts.push(extra);
+    }
     const suites = this.suites.map((s) => s.id);
     return clientHelloCodec.encode({
       version: DTLS_1_2,

@@ -43,6 +43,11 @@ export interface DtlsEndpointOptions {
   readonly cookieContext?: Uint8Array;
   /** Randomness for hello randoms and the cookie secret. Default cryptoRandom. */
   readonly random?: RandomSource;
+  /**
+   * Client: extra ClientHello extensions, replacing ours of the same type (tests use this to send
+   * what Chromium sends: DTLS 1.3 in supported_versions, an X25519MLKEM768 key share).
+   */
+  readonly clientHelloExtensions?: readonly { readonly type: number; readonly data: Uint8Array }[];
   /** NSS key log sink (CLIENT_RANDOM lines) so Wireshark can decrypt a capture. */
   readonly keyLog?: (line: string) => void;
 }

@@ -7,6 +7,7 @@ import { fromHex, toHex } from '@rtcstack/common';
 import type { VectorCase, VectorChecks } from '@rtcstack/test-support';
 import type { PrfHash } from '../src/constants.ts';
 import { expandKeys, exportKeyingMaterial, extendedMasterSecret, keyBlock, masterSecret, prf, verifyData } from '../src/prf.ts';
+import { x509Checks } from './x509-vectors.ts';
 
 type Fields = Record<string, string | number>;
 const inp = (c: VectorCase): Fields => c.input as Fields;
@@ -18,7 +19,9 @@ function eq(what: string, got: Uint8Array, want: string): void {
   if (toHex(got) !== w) throw new Error(`${what}: got ${toHex(got)}, want ${w}`);
 }
 
+/** The DTLS key-schedule checks below plus the X.509/DER checks (test/x509-vectors.ts). */
 export const checks: VectorChecks = {
+  ...x509Checks,
   /** input: hash, secret, label, seed, length -> expected.output */
   prf(c) {
     const i = inp(c);
