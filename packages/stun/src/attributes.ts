@@ -258,7 +258,7 @@ const codecs: { readonly [N in AttributeName]: Codec<AttributeValues[N]> } = {
 
   ERROR_CODE: {
     // §14.8: reserved(21) class(3) number(8) reason(UTF-8, < 128 chars)
-    decode(r) {
+    decode(r, ctx) {
       if (r.remaining < 4) r.fail('ERROR-CODE', `length ${r.remaining}, expected at least 4`);
       const at = r.offset;
       const head = r.u32('ERROR-CODE.class');
@@ -266,7 +266,7 @@ const codecs: { readonly [N in AttributeName]: Codec<AttributeValues[N]> } = {
       const num = head & 0xff;
       if (cls < 3 || cls > 6) r.fail('ERROR-CODE.class', `class ${cls} is not 3..6`, at + 2);
       if (num > 99) r.fail('ERROR-CODE.number', `number ${num} is not 0..99`, at + 3);
-      return { code: cls * 100 + num, reason: text('ERROR-CODE.reason', 763).decode(r, { transactionId: new Uint8Array(12) }) };
+      return { code: cls * 100 + num, reason: text('ERROR-CODE.reason', 763).decode(r, ctx) };
     },
     encode(v) {
       if (!Number.isInteger(v.code) || v.code < 300 || v.code > 699) throw new RangeError(`error code ${v.code} is not 300..699`);

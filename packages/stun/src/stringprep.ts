@@ -79,7 +79,7 @@ const rightToLeft =
   /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\ufb1d-\ufdff\ufe70-\ufefc]/u;
 
 export function saslprep(s: string): string {
-  const mapped = s.replace(nonAsciiSpace, ' ').replace(mappedToNothing, ''); // §2.1
+  const mapped = s.replace(mappedToNothing, '').replace(nonAsciiSpace, ' '); // §2.1 (B.1 first, as U+200B is in both)
   const out = mapped.normalize('NFKC'); // §2.2
   const bad = saslprepProhibited.exec(out);
   if (bad) throw new StringprepError('SASLprep', bad[0].codePointAt(0), 'prohibited code point (RFC 4013 §2.3/§2.5)');

@@ -1,2 +1,3 @@
 export * from './udp-server.ts';
 export * from './udp-client.ts';
+export * from './udp-transactions.ts';
