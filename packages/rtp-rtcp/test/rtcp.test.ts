@@ -85,6 +85,10 @@ describe('compound RTCP round trip (RFC 3550 §6.1)', () => {
 
   it('REMB encodes the Chrome example exactly (draft-alvestrand-rmcat-remb §2.2)', () => {
     expect(toHex(encodeRtcp([remb(1, 8927168, [1215622422])]))).toBe('8fce0005000000010000000052454d42011a20df4874ed16');
+    // libwebrtc remb_unittest.cc Create: 522022 b/s for three SSRCs -> kPacket.
+    expect(toHex(encodeRtcp([remb(0x12345678, 522022, [0x23456789, 0x2345678a, 0x2345678b])]))).toBe(
+      '8fce0007123456780000000052454d420307fb93234567892345678a2345678b',
+    );
     expect(remb(1, 100, []).bitrate).toBe(100);
     expect(remb(1, 2 ** 30, []).mantissa).toBeLessThanOrEqual(0x3ffff);
   });
@@ -108,6 +112,9 @@ describe('malformed compounds are ParseErrors (length word checked against bytes
     ['APP shorter than its name', '80cc0001' + '4baae1ab', 'app.name'],
     ['feedback without media SSRC', '81cd0001' + '902f9e2e', 'feedback.ssrc'],
     ['NACK FCI not whole entries', 'a1cd0003' + '902f9e2e' + '902f9e2e' + 'aaaa0002', 'nack.fci'],
+    ['NACK without entries (RFC 4585 §6.2.1)', '81cd0002' + '902f9e2e' + '902f9e2e', 'nack.fci'],
+    ['FIR without entries (RFC 5104 §4.3.1.2)', '84ce0002' + '902f9e2e' + '00000000', 'fir.fci'],
+    ['APP data not a multiple of 32 bits', 'a0cc0004' + '4baae1ab' + '4e414d45' + '41424344' + '45020202'.slice(0, 6) + '03', 'app.data'],
     ['PLI with FCI', '81ce0003' + '00000000' + '4bc4fcb4' + '00000000', 'pli.fci'],
     ['REMB with wrong Num SSRC', '8fce0005' + '00000001' + '00000000' + '52454d42' + '021a20df' + '4874ed16', 'remb.ssrcs'],
     ['padding count 0', 'a0cb0000'.slice(0, 4) + '0001' + '00000000', 'padding'],
@@ -154,6 +161,12 @@ describe('generic NACK (RFC 4585 §6.2.1)', () => {
     [[100, 101, 105, 115], [{ pid: 100, blp: 0x4011 }]],
     [[100, 117, 500, 501, 502], [{ pid: 100, blp: 0 }, { pid: 117, blp: 0 }, { pid: 500, blp: 3 }]],
     [[0xffff, 0, 1], [{ pid: 0xffff, blp: 3 }]],
+    // libwebrtc nack_unittest.cc Create (kList -> kPacket) and CreateWrap (kWrapList -> kWrapPacket).
+    [[0, 1, 3, 8, 16], [{ pid: 0, blp: 0x8085 }]],
+    [
+      [0xffdc, 0xffec, 0xfffe, 0xffff, 0x0000, 0x0001, 0x0003, 0x0014, 0x0064],
+      [{ pid: 0xffdc, blp: 0x8000 }, { pid: 0xfffe, blp: 0x0017 }, { pid: 0x14, blp: 0 }, { pid: 0x64, blp: 0 }],
+    ],
   ])('sequence numbers %o pack to %o', (seqs, pairs) => {
     expect(nackPairsFromSequenceNumbers(seqs)).toEqual(pairs);
   });
@@ -209,9 +222,9 @@ const arbPacket: fc.Arbitrary<RtcpPacket> = fc.oneof(
   }),
   fc.record({ type: fc.constant('bye' as const), ssrcs: fc.array(u32, { maxLength: 4 }), reason: fc.option(text, { nil: undefined }) }),
   fc.record({ type: fc.constant('app' as const), subtype: fc.integer({ min: 0, max: 31 }), ssrc: u32, name: fc.constantFrom('NAME', 'TEST', 'abcd'), data: words(3) }),
-  fc.record({ type: fc.constant('nack' as const), senderSsrc: u32, mediaSsrc: u32, pairs: fc.array(fc.record({ pid: fc.integer({ min: 0, max: 0xffff }), blp: fc.integer({ min: 0, max: 0xffff }) }), { maxLength: 4 }) }),
+  fc.record({ type: fc.constant('nack' as const), senderSsrc: u32, mediaSsrc: u32, pairs: fc.array(fc.record({ pid: fc.integer({ min: 0, max: 0xffff }), blp: fc.integer({ min: 0, max: 0xffff }) }), { minLength: 1, maxLength: 4 }) }),
   fc.record({ type: fc.constant('pli' as const), senderSsrc: u32, mediaSsrc: u32 }),
-  fc.record({ type: fc.constant('fir' as const), senderSsrc: u32, mediaSsrc: u32, entries: fc.array(fc.record({ ssrc: u32, sequenceNumber: fc.integer({ min: 0, max: 255 }) }), { maxLength: 3 }) }),
+  fc.record({ type: fc.constant('fir' as const), senderSsrc: u32, mediaSsrc: u32, entries: fc.array(fc.record({ ssrc: u32, sequenceNumber: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 3 }) }),
   fc.tuple(u32, fc.integer({ min: 0, max: 2 ** 40 }), fc.array(u32, { maxLength: 3 })).map(([s, b, ss]) => remb(s, b, ss)),
   fc.record({ type: fc.constant('raw' as const), packetType: fc.integer({ min: 207, max: 255 }), count: fc.integer({ min: 0, max: 31 }), body: words(4) }),
 ).chain((p) => arbPadding.map((padding) => (padding ? { ...p, padding } : p)));

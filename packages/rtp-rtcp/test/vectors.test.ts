@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFor, loadVectorFile } from '@rtcstack/test-support';
 import { checks } from './vectors.ts';
 
-for (const file of ['pion-rtp', 'libwebrtc-rtp', 'pion-rtcp', 'rfc3550-rtcp-rtt', 'cpython-g711']) {
+for (const file of ['pion-rtp', 'libwebrtc-rtp', 'pion-rtcp', 'libwebrtc-rtcp', 'rfc3550-rtcp-rtt', 'cpython-g711']) {
   const vf = loadVectorFile(file);
   describe(`${file}.json — ${vf.title}`, () => {
     for (const c of vf.cases) it(`${c.id} (${c.source})`, () => checkFor(vf, c, checks)(c));

@@ -18,6 +18,8 @@ export function readApp(r: ByteReader, count: number): Omit<AppPacket, 'padding'
   const nameAt = r.offset;
   const nb = r.bytes(4, 'app.name');
   for (const c of nb) if (c < 0x20 || c > 0x7e) r.fail('app.name', 'name is not four printable ASCII characters', nameAt);
+  // RFC 3550 §6.7: the data is a multiple of 32 bits (padding, if any, is already removed).
+  if (r.remaining % 4 !== 0) r.fail('app.data', `${r.remaining} data bytes is not a multiple of 4`);
   return { type: 'app', subtype: count, ssrc, name: String.fromCharCode(...nb), data: r.rest() };
 }
 

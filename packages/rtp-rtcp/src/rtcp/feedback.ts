@@ -62,7 +62,8 @@ export function readFeedbackSsrcs(r: ByteReader): { senderSsrc: number; mediaSsr
 }
 
 export function readNack(r: ByteReader, s: { senderSsrc: number; mediaSsrc: number }): Omit<GenericNack, 'padding'> {
-  if (r.remaining % 4 !== 0) r.fail('nack.fci', `FCI of ${r.remaining} bytes is not a whole number of 4-byte entries`);
+  // RFC 4585 §6.2.1: at least one entry.
+  if (r.remaining === 0 || r.remaining % 4 !== 0) r.fail('nack.fci', `FCI of ${r.remaining} bytes is not one or more 4-byte entries`);
   const pairs: NackPair[] = [];
   while (!r.atEnd) pairs.push({ pid: r.u16('nack.pid'), blp: r.u16('nack.blp') });
   return { type: 'nack', ...s, pairs };
@@ -75,7 +76,8 @@ export function readPli(r: ByteReader, s: { senderSsrc: number; mediaSsrc: numbe
 }
 
 export function readFir(r: ByteReader, s: { senderSsrc: number; mediaSsrc: number }): Omit<FullIntraRequest, 'padding'> {
-  if (r.remaining % 8 !== 0) r.fail('fir.fci', `FCI of ${r.remaining} bytes is not a whole number of 8-byte entries`);
+  // RFC 5104 §4.3.1.2: one or more entries.
+  if (r.remaining === 0 || r.remaining % 8 !== 0) r.fail('fir.fci', `FCI of ${r.remaining} bytes is not one or more 8-byte entries`);
   const entries: FirEntry[] = [];
   while (!r.atEnd) {
     const ssrc = r.u32('fir.ssrc');
