@@ -11,7 +11,7 @@ export {
   signCertificate,
   CertificateError,
 } from './generate.ts';
-export type { ParsedCertificate, ParsedKeyType, AlgorithmIdentifier, Extension, SubjectPublicKeyInfo } from './certificate.ts';
+export type { ParsedCertificate, ParsedKeyType, AlgorithmIdentifier, Extension as CertificateExtension, SubjectPublicKeyInfo } from './certificate.ts';
 export { parseCertificate, parseSubjectPublicKeyInfo, serialToHex } from './certificate.ts';
 export { verifySelfSigned, verifySignedBy } from './verify.ts';
 export type { FingerprintAlgorithm } from './fingerprint.ts';
