@@ -7,14 +7,16 @@
  *                      { kind: "long-term", username, realm, password, profile?, algorithm?, preparedPassword? }
  *   expected.class / method / transactionId (hex)
  *   expected.attributes  [[RFC name, value], ...] in wire order; values as JSON: strings, numbers,
- *                        {address, port}, bytes as hex, 64-bit and 32-bit CRC values as "0x..." hex
+ *                        {address, port}, bytes as hex, 64-bit and 32-bit CRC values as "0x..." hex;
+ *                        an unknown type is named "0x00aa" and its value is the raw hex
  *   expected.integrity / fingerprint   'valid' | 'absent' | 'invalid'
  *   expected.userhashValid             USERHASH equals SHA-256(username ":" realm)
  * and also requires that re-encoding the decoded message, and rebuilding it from its typed
  * attributes plus our own integrity and fingerprint, both reproduce the input bytes.
+ * A case with `valid: false` must make decodeMessage throw ParseError.
  */
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
-import { fromHex, toHex } from '@rtcstack/common';
+import { ParseError, fromHex, toHex } from '@rtcstack/common';
 import type { VectorChecks, VectorCase } from '@rtcstack/test-support';
 import {
   AttributeType,
@@ -23,6 +25,7 @@ import {
   appendFingerprint,
   appendMessageIntegrity,
   appendMessageIntegritySha256,
+  attributeKey,
   decodeAttribute,
   decodeMessage,
   encodeAttribute,
@@ -85,10 +88,22 @@ function keyFor(c: Credentials): Uint8Array {
   });
 }
 
+const isUnknown = (name: string): boolean => name.startsWith('0x');
+
 function message(c: VectorCase): void {
   const input = c.input as MessageInput;
-  const expected = c.expected as MessageExpected;
   const bytes = fromHex(input.hex);
+  if (c.valid === false) {
+    let error: unknown;
+    try {
+      decodeMessage(bytes);
+    } catch (e) {
+      error = e;
+    }
+    if (!(error instanceof ParseError)) throw new Error(`accepted a message that must be rejected (${c.reason})`);
+    return;
+  }
+  const expected = c.expected as MessageExpected;
   const msg = decodeMessage(bytes);
 
   strictEqual(msg.class, expected.class, 'class');
@@ -96,7 +111,8 @@ function message(c: VectorCase): void {
   strictEqual(toHex(msg.transactionId), expected.transactionId, 'transaction id');
   deepStrictEqual(
     msg.attributes.map((a, i) => {
-      const name = expected.attributes[i]?.[0] ?? `0x${a.type.toString(16)}`;
+      const name = expected.attributes[i]?.[0] ?? `0x${a.type.toString(16).padStart(4, '0')}`;
+      if (isUnknown(name) || attributeKey(a.type) === undefined) return [`0x${a.type.toString(16).padStart(4, '0')}`, toHex(a.value)];
       let value = toJson(decodeAttribute(constName(name), a, msg, a.offset));
       if (a.type === AttributeType.FINGERPRINT) value = `0x${(value as number).toString(16).padStart(8, '0')}`;
       strictEqual(a.type, AttributeType[constName(name)], `attribute ${i} type`);
@@ -126,6 +142,10 @@ function message(c: VectorCase): void {
   // Rebuilding from typed values, then appending our own integrity and fingerprint, does too.
   const body: StunAttribute[] = [];
   for (const [i, [name]] of expected.attributes.entries()) {
+    if (isUnknown(name)) {
+      body.push(msg.attributes[i]);
+      continue;
+    }
     const n = constName(name);
     if (n === 'MESSAGE_INTEGRITY' || n === 'MESSAGE_INTEGRITY_SHA256' || n === 'FINGERPRINT') continue;
     const typed = encodeAttribute(n, decodeAttribute(n, msg.attributes[i], msg), msg);
