@@ -16,3 +16,5 @@ export * from './events.ts';
 export { SctpAssociation } from './association.ts';
 export * from './dcep.ts';
 export * from './writer.ts';
+export * from './datachannel.ts';
+export * from './sctp-transport.ts';
