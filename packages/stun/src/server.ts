@@ -105,21 +105,8 @@ export class BindingServer {
   private answer(req: DecodedMessage, datagram: Datagram): Uint8Array {
     const legacy = req.magicCookie !== MAGIC_COOKIE; // an RFC 3489 client (§12)
 
-    // §6.3.1: unknown comprehension-required attributes -> 420 listing them.
-    const unknown = unknownComprehensionRequired(req);
-    const change = this.tryGet(req, 'CHANGE_REQUEST');
-    if (change && (change.changeIp || change.changePort)) unknown.push(AttributeType.CHANGE_REQUEST); // RFC 5780 not offered
-    if (unknown.length > 0) {
-      // RFC 3489 §11.2.8 wanted an even count (repeat one); RFC 5389+ pads instead.
-      if (legacy && unknown.length % 2 === 1) unknown.push(unknown[0]);
-      return this.error(req, 420, [attr('UNKNOWN_ATTRIBUTES', unknown)]);
-    }
-
-    // Every known attribute must be well-formed, else 400.
-    const malformed = firstMalformed(req);
-    if (malformed) return this.error(req, 400, [], `Bad Request: ${malformed}`);
-
-    // §9.1.3: short-term credentials.
+    // §9.1.3 first: with short-term credentials the request must authenticate. Answers to an
+    // authenticated request carry MESSAGE-INTEGRITY under the same key, errors included.
     let key: Uint8Array | undefined;
     if (this.options.shortTermKey) {
       const username = this.tryGet(req, 'USERNAME');
@@ -131,6 +118,19 @@ export class BindingServer {
       if (!key || verifyIntegrity(req, key) !== 'valid') return this.error(req, 401);
     }
 
+    // §6.3.1: then unknown comprehension-required attributes -> 420 listing them.
+    const unknown = unknownComprehensionRequired(req);
+    const change = this.tryGet(req, 'CHANGE_REQUEST');
+    if (change && (change.changeIp || change.changePort)) unknown.push(AttributeType.CHANGE_REQUEST); // RFC 5780 not offered
+    if (unknown.length > 0) {
+      // RFC 3489 §11.2.8 wanted an even count (repeat one); RFC 5389+ pads instead.
+      if (legacy && unknown.length % 2 === 1) unknown.push(unknown[0]);
+      return this.error(req, 420, [attr('UNKNOWN_ATTRIBUTES', unknown)], undefined, key);
+    }
+
+    // Every known attribute must be well-formed, and only Binding is served: else 400.
+    const malformed = firstMalformed(req);
+    if (malformed) return this.error(req, 400, [], `Bad Request: ${malformed}`, key);
     if (req.method !== Method.Binding) return this.error(req, 400, [], 'Bad Request: only Binding is served here', key);
 
     const address = { address: datagram.remote.address, port: datagram.remote.port };

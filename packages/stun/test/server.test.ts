@@ -175,3 +175,18 @@ describe('buildResponse / newTransactionId (helpers the ICE agent answers with)'
     expect(toHex(newTransactionId())).not.toBe(toHex(newTransactionId()));
   });
 });
+
+describe('order of checks (RFC 5389 §7.3: authentication first, then unknown attributes)', () => {
+  const key = shortTermKey('pw');
+  const options: BindingServerOptions = { shortTermKey: (u) => (u === 'user' ? key : undefined) };
+  it('an unauthenticated request with an unknown attribute gets 401, not 420', () => {
+    const req = binding([attr('USERNAME', 'user'), { type: 0x7777, value: new Uint8Array(0) }], { integrity: shortTermKey('wrong') });
+    expect(getAttribute(ask(req, options).reply!, 'ERROR_CODE')?.code).toBe(401);
+  });
+  it('an authenticated one gets 420, signed with the key', () => {
+    const req = binding([attr('USERNAME', 'user'), { type: 0x7777, value: new Uint8Array(0) }], { integrity: key });
+    const { reply } = ask(req, options);
+    expect(getAttribute(reply!, 'ERROR_CODE')?.code).toBe(420);
+    expect(verifyMessageIntegrity(reply!, key)).toBe('valid');
+  });
+});
