@@ -9,7 +9,7 @@ const files = listVectorFiles()
   .filter((f) => f.package === 'stun');
 
 test('there are STUN vector files', () => {
-  if (files.length < 3) throw new Error(`expected rfc5769, rfc8489 and webrtc STUN vector files, found ${files.length}`);
+  if (files.length < 3) throw new Error(`expected rfc5769, rfc8489 and libwebrtc STUN vector files, found ${files.length}`);
 });
 
 for (const f of files) {
