@@ -115,7 +115,7 @@ export class DtlsEndpoint implements RecordWriter {
     bufferedEarly: 0,
     cookieRejected: 0,
     retransmissions: 0,
-    recordsSent: 0,
+    datagramsSent: 0,
   };
 
   private readonly cert: LocalCertificate;
@@ -448,8 +448,9 @@ export class DtlsEndpoint implements RecordWriter {
       return;
     }
     for (const f of frags) {
-      // Finished is the only handshake message protected under the new epoch (RFC 5246 §7.4.9).
-      if ((f.msgType === HandshakeType.finished) !== (epoch === 1)) {
+      // During the handshake Finished is the only message protected under the new epoch (RFC 5246
+      // §7.4.9); afterwards a protected handshake message is a renegotiation attempt (refused below).
+      if ((f.msgType === HandshakeType.finished && epoch !== 1) || (f.msgType !== HandshakeType.finished && epoch === 1 && this.expect !== 'done')) {
         this.stats.malformed++;
         continue;
       }
@@ -940,7 +941,7 @@ export class DtlsEndpoint implements RecordWriter {
   }
 
   private transmit(data: Uint8Array): void {
-    this.stats.recordsSent++;
+    this.stats.datagramsSent++;
     this.outputs.push({ type: 'transmit', data });
   }
 

@@ -70,5 +70,5 @@ export interface DtlsStats {
   cookieRejected: number;
   /** Flights re-sent (timer or peer retransmission). */
   retransmissions: number;
-  recordsSent: number;
+  datagramsSent: number;
 }

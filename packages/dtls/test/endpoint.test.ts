@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '@rtcstack/common';
 import { CIPHER_SUITES } from '../src/constants.ts';
 import { fingerprint } from '../src/x509/index.ts';
+import { decodeRecords, encodeRecord } from '../src/record.ts';
+import { encodeHandshakeMessage } from '../src/handshake.ts';
 import { certs, connectedEvent, drain, errorEvent, pair, run } from './helpers.ts';
 
 describe('DtlsEndpoint handshake (in memory)', () => {
@@ -57,5 +59,59 @@ describe('DtlsEndpoint handshake (in memory)', () => {
     drain(s);
     expect(s.events.at(-1)).toEqual({ type: 'closed', by: 'peer' });
     expect(c.events.at(-1)).toEqual({ type: 'closed', by: 'local' });
+  });
+});
+
+describe('record-layer ordering', () => {
+  it('buffers a Finished that overtakes its ChangeCipherSpec (next-epoch record before the epoch switch)', () => {
+    const { c, s } = pair();
+    run(c, s, {
+      filter: (from, d) => {
+        if (from !== 'c') return d;
+        const recs = decodeRecords(d);
+        if (!recs.some((r) => r.epoch === 1)) return d;
+        // Deliver flight 5's records one per datagram, last first: Finished (epoch 1) arrives first.
+        for (const r of [...recs].reverse()) s.ep.handleInput(0, encodeRecord(r));
+        return undefined;
+      },
+    });
+    expect(s.ep.stats.bufferedEarly).toBeGreaterThanOrEqual(1);
+    expect(connectedEvent(s)).toBeDefined();
+    expect(connectedEvent(c)).toBeDefined();
+  });
+
+  it('retransmits its last flight when the peer retransmits its previous one', () => {
+    const { c, s } = pair();
+    let dropped = false;
+    run(c, s, {
+      filter: (from, d) => {
+        // Lose the server's flight 6 once: the client's timer resends flight 5, the server answers with flight 6 again.
+        if (from === 's' && !dropped && decodeRecords(d).some((r) => r.epoch === 1)) {
+          dropped = true;
+          return undefined;
+        }
+        return d;
+      },
+    });
+    expect(dropped).toBe(true);
+    expect(c.ep.stats.retransmissions).toBe(1);
+    expect(s.ep.stats.retransmissions).toBe(1);
+    expect(connectedEvent(c)).toBeDefined();
+  });
+
+  it('refuses renegotiation: a new ClientHello after the handshake gets a no_renegotiation warning', () => {
+    const { c, s } = pair();
+    run(c, s);
+    // The client's next handshake message_seq is 6 (ClientHello 0 and 1, Certificate .. Finished 2..5).
+    const ch = c.ep.protection(1).seal(22, 0xfefd, 1, 99, encodeHandshakeMessage(1, 6, new Uint8Array(40)));
+    s.ep.handleInput(5, ch);
+    const out = drain(s);
+    expect(out.length).toBe(1);
+    expect(out[0][0]).toBe(21); // an alert record (its content is encrypted)
+    c.ep.handleInput(6, out[0]);
+    drain(c);
+    expect(c.ep.state).toBe('connected'); // a warning alert, not fatal
+    expect(s.ep.state).toBe('connected');
+    expect(errorEvent(s)).toBeUndefined();
   });
 });
