@@ -209,3 +209,47 @@ d('OpenSSL s_client -> our server', () => {
     });
   }
 });
+
+d('the CLI (npm run dtls)', () => {
+  const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+  const cli = join(process.cwd(), 'packages', 'dtls', 'src', 'cli.ts');
+  const runCli = (args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
+    new Promise((resolve) => {
+      const p = spawn(tsx, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      procs.push(p);
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      p.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      const t = setTimeout(() => p.kill('SIGKILL'), 20_000);
+      p.on('exit', (code) => {
+        clearTimeout(t);
+        resolve({ code, out, err });
+      });
+    });
+
+  it('client against s_server with an RSA certificate: prints the JSON line, keying material equal to OpenSSL', async () => {
+    const port = await freePort();
+    const srv = openssl(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-naccept', '1', '-cert', files.rsaCrt, '-key', files.rsaKey, ...SRTP_ARGS], true, 25_000);
+    await srv.ready;
+    const r = await runCli(['client', '--host', '127.0.0.1', '--port', String(port), '--cert', files.oursCrt, '--key', files.oursKey, '--expect-fingerprint', 'sha-256', fingerprint(rsaCert.der, 'sha-256')]);
+    expect(r.code, r.err).toBe(0);
+    const line = JSON.parse(r.out.trim().split('\n').at(-1)!) as Record<string, string>;
+    expect(line).toMatchObject({ role: 'client', srtpProfile: 'SRTP_AES128_CM_HMAC_SHA1_80', peerFingerprint: fingerprint(rsaCert.der, 'sha-256') });
+    expect(line.cipherSuite).toMatch(/^TLS_ECDHE_RSA_WITH_/);
+    expect(line.keyingMaterial).toMatch(/^[0-9a-f]{120}$/);
+    const run = await srv.done;
+    expect(run.keyingMaterial).toBe(line.keyingMaterial);
+  }, 30_000);
+
+  it('exits non-zero when the peer certificate does not match --expect-fingerprint', async () => {
+    const port = await freePort();
+    const srv = openssl(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-naccept', '1', '-cert', files.ecCrt, '-key', files.ecKey, ...SRTP_ARGS], true, 25_000);
+    await srv.ready;
+    const r = await runCli(['client', '--host', '127.0.0.1', '--port', String(port), '--expect-fingerprint', 'sha-256', Array(32).fill('00').join(':')]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/bad_certificate/);
+    expect(r.out).toBe('');
+    srv.proc.kill('SIGKILL');
+  }, 30_000);
+});
