@@ -42,7 +42,7 @@ if (!bin && !required) {
     beforeAll(async () => {
       if (!bin) throw new Error('REQUIRE_REAL_PEERS is set but coturn (turnserver) is not installed');
       proc = spawn(bin, [
-        '-n', `--listening-ip=127.0.0.1`, '--relay-ip=127.0.0.1', `--listening-port=${port}`, '--min-port=49160', '--max-port=49200',
+        '-n', `--listening-ip=127.0.0.1`, '--relay-ip=127.0.0.1', `--listening-port=${port}`, '--min-port=49400', '--max-port=49440',
         '--lt-cred-mech', '--user=alice:alicepass', '--realm=example.test', '--fingerprint', '--no-tls', '--no-dtls', '--no-cli',
         '--allow-loopback-peers', '--log-file=stdout',
       ]);
@@ -102,8 +102,8 @@ if (!bin && !required) {
       expect(verifyMessageIntegrity(response, right.key)).toBe('valid');
       const relayed = getAttribute(response, 'XOR_RELAYED_ADDRESS');
       expect(relayed?.address).toBe('127.0.0.1');
-      expect(relayed?.port).toBeGreaterThanOrEqual(49160);
-      expect(relayed?.port).toBeLessThanOrEqual(49200);
+      expect(relayed?.port).toBeGreaterThanOrEqual(49400);
+      expect(relayed?.port).toBeLessThanOrEqual(49440);
       expect(getAttribute(response, 'XOR_MAPPED_ADDRESS')).toEqual(client.local);
       expect(getAttribute(response, 'LIFETIME')).toBeGreaterThan(0);
 
