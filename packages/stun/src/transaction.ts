@@ -41,7 +41,7 @@ export class StunTimeoutError extends Error {
     readonly requestsSent: number,
     readonly elapsed: number,
   ) {
-    super(`STUN transaction ${transactionKey(transactionId)} to ${remote.address}:${remote.port} timed out after ${requestsSent} requests and ${elapsed} ms`);
+    super(`STUN transaction ${transactionKey(transactionId)} to ${remote.address}:${remote.port} timed out after ${requestsSent} requests and ${Math.round(elapsed)} ms`);
   }
 }
 
