@@ -144,8 +144,10 @@ export class ByteWriter {
     return at;
   }
 
+  // Reserve room BEFORE touching this.buf: room() may replace the buffer.
   u8(v: number): this {
-    this.buf[this.room(1)] = v & 0xff;
+    const at = this.room(1);
+    this.buf[at] = v & 0xff;
     return this;
   }
 
@@ -185,13 +187,15 @@ export class ByteWriter {
   }
 
   bytes(b: Uint8Array): this {
-    this.buf.set(b, this.room(b.length));
+    const at = this.room(b.length);
+    this.buf.set(b, at);
     return this;
   }
 
   /** n zero bytes (padding). */
   zeros(n: number): this {
-    this.buf.fill(0, this.room(n), this.pos);
+    const at = this.room(n);
+    this.buf.fill(0, at, this.pos);
     return this;
   }
 

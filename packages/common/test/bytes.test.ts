@@ -68,6 +68,15 @@ describe('ByteWriter', () => {
     );
   });
 
+  it('keeps every write when the buffer grows (u8, bytes, zeros)', () => {
+    const w = new ByteWriter(1);
+    w.u8(1).u8(2).bytes(fromHex('030405')).zeros(3).u8(6);
+    expect(toHex(w.finish())).toBe('0102030405000000' + '06');
+    const big = new ByteWriter(2);
+    big.bytes(new Uint8Array(1000).fill(7));
+    expect(big.finish().every((x) => x === 7)).toBe(true);
+  });
+
   it('patches length fields', () => {
     const w = new ByteWriter();
     w.u16(0).bytes(fromHex('aabb'));
