@@ -1,0 +1,26 @@
+/**
+ * The errors webrtc-pc names (W3C webrtc-pc §4.4, WebIDL §2.8): DOMException with a name such as
+ * InvalidStateError, plus plain TypeError for bad arguments. Node has a global DOMException, so
+ * `e instanceof DOMException` and `e.name` behave as in a browser.
+ */
+export const DOM_ERROR_NAMES = [
+  'InvalidStateError',
+  'InvalidAccessError',
+  'InvalidModificationError',
+  'OperationError',
+  'NotSupportedError',
+  'SyntaxError',
+  'InvalidCharacterError',
+  'TypeError',
+] as const;
+export type DomErrorName = (typeof DOM_ERROR_NAMES)[number];
+
+/** A DOMException (or TypeError) with the spec's name. */
+export function domError(name: DomErrorName, message: string): Error {
+  if (name === 'TypeError') return new TypeError(message);
+  return new DOMException(message, name) as unknown as Error;
+}
+
+export const invalidState = (m: string): Error => domError('InvalidStateError', m);
+export const invalidAccess = (m: string): Error => domError('InvalidAccessError', m);
+export const operationError = (m: string): Error => domError('OperationError', m);
