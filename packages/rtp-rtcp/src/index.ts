@@ -1,6 +1,7 @@
 // RTP (RFC 3550 §5, RFC 8285 header extensions)
 export * from './rtp/packet.ts';
 export * from './rtp/extensions.ts';
+export * from './rtp/extension-values.ts';
 // RTCP (RFC 3550 §6, RFC 4585, RFC 5104, REMB, transport-wide CC)
 export * from './rtcp/header.ts';
 export * from './rtcp/reports.ts';

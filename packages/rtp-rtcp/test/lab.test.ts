@@ -15,6 +15,13 @@ describe('labs', () => {
     expect(out).toContain('timestamp 3000000000 -> 3000000160 (+160)');
   });
 
+  it('lab:rtp --audio-level 1 adds and annotates the RFC 6464 extension', () => {
+    const out = run('lab.ts', '--audio-level', '1');
+    expect(out).toContain('RTP packet: 180 bytes = 20 header + 160 payload');
+    expect(out).toContain('extension profile 0xbede (one-byte, RFC 8285), length 1 word(s)');
+    expect(out).toContain('audio level V=1 level 9');
+  });
+
   it('lab:rtcp explains the built-in compound and re-encodes it exactly', () => {
     const out = run('rtcp.ts');
     expect(out).toContain('6 packet(s)');

@@ -3,6 +3,11 @@ import fc from 'fast-check';
 import { fromHex, isParseError, ParseError, toHex } from '@rtcstack/common';
 import {
   decodeRtp,
+  encodeAudioLevel,
+  encodeTransportSequenceNumber,
+  parseAudioLevel,
+  parseSdesText,
+  parseTransportSequenceNumber,
   encodeRtp,
   encodeRtpInto,
   getExtension,
@@ -219,5 +224,25 @@ describe('properties', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('browser header extension values', () => {
+  it('RFC 6464 audio level: V bit and -dBov (libwebrtc kPacketWithTOAndAL carries 0xda = V=1, level 90)', () => {
+    const p = decodeRtp(fromHex('90641234' + '65431278' + '12345678' + 'bede0002' + '120056ce' + '90da0000'));
+    expect(parseAudioLevel(getExtension(p.extension, 9)!)).toEqual({ voiceActivity: true, level: 90 });
+    expect(toHex(encodeAudioLevel({ voiceActivity: true, level: 90 }))).toBe('da');
+    expect(toHex(encodeAudioLevel({ voiceActivity: false, level: 127 }))).toBe('7f');
+  });
+
+  it('transport-wide sequence number is 16 bits big-endian', () => {
+    expect(parseTransportSequenceNumber(fromHex('0102'))).toBe(258);
+    expect(toHex(encodeTransportSequenceNumber(0xfffe))).toBe('fffe');
+    expect(() => parseTransportSequenceNumber(fromHex('01'))).toThrow(ParseError);
+  });
+
+  it('MID text (libwebrtc kPacketWithMid)', () => {
+    const p = decodeRtp(fromHex('90641234' + '65431278' + '12345678' + 'bede0001' + 'b2' + '6d6964'));
+    expect(parseSdesText(getExtension(p.extension, 11)!)).toBe('mid');
   });
 });
