@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   compactNtpToMs,
   decodeRtcp,
@@ -177,5 +178,40 @@ describe('NTP timestamps, LSR/DLSR and RTT (RFC 3550 §6.4.1)', () => {
     const b = { ssrc: 2, fractionLost: 0, cumulativeLost: 0, highestSequence: 0, jitter: 0, lastSr: 5, delaySinceLastSr: 0 };
     expect(tx.handleReportBlock(0, b)).toBeUndefined();
     expect(tx.handleReportBlock(0, { ...b, ssrc: 1, lastSr: 0 })).toBeUndefined();
+  });
+});
+
+describe('properties (A.1 / A.3)', () => {
+  it('in-order arrivals with gaps, across wraps: highest, expected and lost are exact', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff }), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 300 }), (start, steps) => {
+        const s = new ReceiverStats({ ssrc: 1, clockRate: 8000, minSequential: 1 });
+        let off = 0;
+        s.handleRtp(0, start, 0);
+        for (const d of steps) {
+          off += d;
+          expect(s.handleRtp(off, (start + off) & 0xffff, off * 160)).toBe(true);
+        }
+        expect(s.extendedHighestSequence).toBe(start + off);
+        expect(s.expected).toBe(off + 1);
+        expect(s.cumulativeLost).toBe(off + 1 - (steps.length + 1));
+      }),
+    );
+  });
+
+  it('reordering within a small window changes nothing at the end', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 20, max: 200 }), fc.array(fc.nat(), { maxLength: 40 }), (start, n, swaps) => {
+        const order = Array.from({ length: n }, (_, i) => i);
+        for (const k of swaps) {
+          const i = 1 + (k % (n - 2)); // keep the first packet first
+          [order[i], order[i + 1]] = [order[i + 1], order[i]];
+        }
+        const s = new ReceiverStats({ ssrc: 1, clockRate: 8000, minSequential: 1 });
+        order.forEach((o, t) => s.handleRtp(t * 20, (start + o) & 0xffff, o * 160));
+        expect(s.extendedHighestSequence).toBe(start + n - 1);
+        expect(s.cumulativeLost).toBe(0);
+      }),
+    );
   });
 });
