@@ -21,6 +21,8 @@ export class DtlsUdpConnection {
   readonly socket: Socket;
   remote: Address | undefined;
   onEvent: (e: DtlsEvent) => void = () => {};
+  /** The 'connected' or 'error' event once it happened, for connected() calls that come late. */
+  private outcome: DtlsEvent | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly t0 = performance.now();
 
@@ -64,6 +66,7 @@ export class DtlsUdpConnection {
       if (o.type === 'transmit') {
         if (this.remote) this.socket.send(o.data, this.remote.port, this.remote.address);
       } else {
+        if ((o.type === 'connected' || o.type === 'error') && !this.outcome) this.outcome = o;
         this.onEvent(o);
       }
     }
@@ -85,6 +88,9 @@ export class DtlsUdpConnection {
 
   /** Resolves on 'connected', rejects on 'error' or 'closed' before it. */
   connected(): Promise<ConnectedEvent> {
+    const done = this.outcome;
+    if (done?.type === 'connected') return Promise.resolve(done);
+    if (done?.type === 'error') return Promise.reject(new Error(`DTLS failed: ${done.alert ?? 'timeout'}: ${done.reason}`));
     return new Promise((resolve, reject) => {
       const prev = this.onEvent;
       this.onEvent = (e) => {
