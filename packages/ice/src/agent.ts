@@ -571,7 +571,7 @@ export class IceAgent {
   // ---- sending -----------------------------------------------------------------------------
 
   private emitSend(data: Uint8Array, remote: Address, local: Address): void {
-    this.outputs.push({ type: 'send', data, remote, local });
+    this.outputs.push({ type: 'send', data, remote: { address: remote.address, port: remote.port }, local: { address: local.address, port: local.port } });
   }
 
   /** Send from a local candidate: directly from its base, or through TURN for a relayed one. */

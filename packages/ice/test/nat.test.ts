@@ -1,0 +1,43 @@
+import { describe, expect, test } from 'vitest';
+import { NAT_PRESETS, Network } from '@rtcstack/test-support';
+import { bytes, connect, simAgent, text } from './support/harness.ts';
+import { simStunServer } from './support/stun-server.ts';
+
+describe('server-reflexive candidates through NATs', () => {
+  test('srflx–srflx through endpoint-independent (port-restricted cone) NATs', () => {
+    const net = new Network({ seed: 11, defaultLink: { delayMs: 15 } });
+    const stunHost = net.addHost('stun', '198.51.100.1');
+    const server = simStunServer(net, stunHost.bind(3478));
+    const natA = net.addNat('natA', { publicAddress: '203.0.113.1', ...NAT_PRESETS['port-restricted-cone'] });
+    const natB = net.addNat('natB', { publicAddress: '203.0.113.2', ...NAT_PRESETS['port-restricted-cone'] });
+    const stunServers = [{ address: '198.51.100.1', port: 3478 }];
+    const a = simAgent(net, 'a', [natA.addHost('a', '192.168.1.2').bind(5000)], { controlling: true, stunServers });
+    const b = simAgent(net, 'b', [natB.addHost('b', '192.168.1.2').bind(5000)], { controlling: false, stunServers });
+    connect(net, a, b);
+    expect(net.runUntil(() => a.agent.state === 'completed' && b.agent.state === 'completed', 10_000)).toBe(true);
+    expect(server.stats.answered).toBe(2);
+    expect(a.agent.localCandidatesList.map((c) => c.type)).toEqual(['host', 'srflx']);
+    const srflx = a.agent.localCandidatesList[1];
+    expect(srflx).toMatchObject({ address: '203.0.113.1', relatedAddress: '192.168.1.2', relatedPort: 5000 });
+    // Both private addresses are 192.168.1.2: only the srflx candidates can reach each other.
+    expect(a.agent.selectedPair?.remote).toMatchObject({ type: 'srflx', address: '203.0.113.2' });
+    expect(b.agent.selectedPair?.remote.address).toBe('203.0.113.1');
+    a.agent.send(net.now, bytes('\x80media'));
+    net.runFor(100);
+    expect(b.received.map((r) => text(r.data))).toEqual(['\x80media']);
+  });
+
+  test('both behind symmetric NATs without TURN: every pair fails, state failed', () => {
+    const net = new Network({ seed: 12, defaultLink: { delayMs: 15 } });
+    simStunServer(net, net.addHost('stun', '198.51.100.1').bind(3478));
+    const natA = net.addNat('natA', { publicAddress: '203.0.113.1', ...NAT_PRESETS.symmetric });
+    const natB = net.addNat('natB', { publicAddress: '203.0.113.2', ...NAT_PRESETS.symmetric });
+    const stunServers = [{ address: '198.51.100.1', port: 3478 }];
+    const a = simAgent(net, 'a', [natA.addHost('a', '192.168.1.2').bind(5000)], { controlling: true, stunServers, rto: 200 });
+    const b = simAgent(net, 'b', [natB.addHost('b', '192.168.1.3').bind(5000)], { stunServers, rto: 200 });
+    connect(net, a, b);
+    expect(net.runUntil(() => a.agent.state === 'failed' && b.agent.state === 'failed', 60_000)).toBe(true);
+    expect(a.agent.selectedPair).toBeUndefined();
+    expect(a.agent.checklist.every((p) => p.state === 'failed')).toBe(true);
+  });
+});
