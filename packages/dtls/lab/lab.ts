@@ -146,6 +146,9 @@ console.log(`client certificate sha-256 ${fingerprint(certC.der, 'sha-256')}`);
 console.log(`server certificate sha-256 ${fingerprint(certS.der, 'sha-256')}`);
 console.log('(each side was told the other\'s fingerprint, as SDP would)\n');
 
+net.onTrace = (e) => {
+  if (e.kind === 'drop') console.log(`  ${e.time.toFixed(0).padStart(6)} ms  ✗ the network lost a ${e.size}-byte datagram ${e.link} (${e.reason})`);
+};
 const hostC = net.addHost('client', ['10.0.0.1']);
 const hostS = net.addHost('server', ['10.0.0.2']);
 const sockC = hostC.bind(5000);
@@ -159,6 +162,7 @@ const FLIGHTS: Record<string, string> = {
   's6': 'flight 6 (server): ChangeCipherSpec, Finished',
 };
 let lastFlight = '';
+const seenFlights = new Set<string>();
 function flightOf(who: 'c' | 's', d: Uint8Array): string | undefined {
   try {
     const r = decodeRecords(d)[0];
@@ -188,8 +192,10 @@ for (const [ep, sock, peer, who] of [
         if (o.type === 'transmit') {
           const f = flightOf(who, o.data);
           if (f && f !== lastFlight) {
-            console.log(`\n── ${FLIGHTS[f]} ${'─'.repeat(Math.max(0, 90 - FLIGHTS[f].length))}`);
+            const again = seenFlights.has(f) ? ' (RETRANSMITTED)' : '';
+            console.log(`\n── ${FLIGHTS[f]}${again} ${'─'.repeat(Math.max(0, 90 - FLIGHTS[f].length - again.length))}`);
             lastFlight = f;
+            seenFlights.add(f);
           }
           describeDatagram(who === 'c' ? 'client -> server' : 'server -> client', net.now, o.data);
           send(o.data, peer);
