@@ -3,7 +3,7 @@ import { seededRandom, type Address } from '@rtcstack/common';
 import { Method, attr, buildMessage, decodeMessage, getAttribute, hasAttribute, shortTermKey } from '@rtcstack/stun';
 import { Network } from '@rtcstack/test-support';
 import { IceAgent, candidatePriority, type IceOutput } from '../src/index.ts';
-import { bytes, connect, simAgent, text } from './support/harness.ts';
+import { bytes, connect, simAgent, text, type SimAgent } from './support/harness.ts';
 
 function pairOfAgents(seed: number, aOpts = {}, bOpts = {}) {
   const net = new Network({ seed, defaultLink: { delayMs: 10 } });
@@ -153,7 +153,7 @@ describe('ICE lite (§2.5)', () => {
 describe('scale', () => {
   test('100 agents on one simulated network, connected in 50 pairs', () => {
     const net = new Network({ seed: 61, defaultLink: { delayMs: 5, jitterMs: 3, loss: 0.02 } });
-    const agents = [];
+    const agents: SimAgent[] = [];
     for (let i = 0; i < 50; i++) {
       const a = simAgent(net, `a${i}`, [net.addHost(`a${i}`, `10.1.${i}.1`).bind(5000)], { controlling: true });
       const b = simAgent(net, `b${i}`, [net.addHost(`b${i}`, `10.2.${i}.1`).bind(5000)], { controlling: false });
