@@ -458,6 +458,11 @@ export class DtlsEndpoint implements RecordWriter {
         this.handleStatelessHelloFragment(now, f);
         continue;
       }
+      if (this.role === 'client' && this.expect === 'server_hello' && f.msgType === HandshakeType.server_hello && f.messageSeq === this.reassembler.nextSeq - 1) {
+        // Tolerance: a server that restarts its message_seq after a HelloVerifyRequest (ServerHello
+        // with the HelloVerifyRequest's number instead of the next one).
+        this.reassembler.reset(f.messageSeq);
+      }
       if (f.messageSeq < this.reassembler.nextSeq) {
         // RFC 6347 §4.2.4: the peer retransmitted its last flight, so ours was lost: resend it.
         if (f.messageSeq === this.peerFlightLastSeq && f.fragmentOffset === 0 && this.flight.length) this.transmitFlight(now, false);
