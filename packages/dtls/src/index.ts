@@ -15,6 +15,7 @@
 export * from './constants.ts';
 export type * from './options.ts';
 export type * from './events.ts';
-export { DtlsEndpoint } from './endpoint.ts';
+export { DtlsEndpoint, type DtlsState } from './endpoint.ts';
+export { DtlsUdpConnection, type DtlsUdpOptions } from './udp.ts';
 export * from './prf.ts';
 export * from './x509/index.ts';
