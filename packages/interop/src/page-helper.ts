@@ -1,0 +1,215 @@
+/**
+ * The browser half of the harness: JavaScript injected into the page (page.evaluate) that drives
+ * RTCPeerConnections by id, and a Node-side BrowserPeer that calls it. Everything the page
+ * observes (ICE candidates, state changes, data-channel events and messages) is pushed to Node
+ * through one function exposed with page.exposeFunction, so Node never polls.
+ *
+ * The page code is kept as text: a bundler would otherwise wrap functions in helpers that do
+ * not exist in the page.
+ */
+import type { Page } from 'playwright-core';
+
+/** What the page reports, one JSON object per event. */
+export type PageEvent =
+  | { readonly pc: number; readonly type: 'candidate'; readonly candidate: string | null; readonly sdpMid?: string | null }
+  | { readonly pc: number; readonly type: 'state'; readonly which: 'signaling' | 'ice' | 'iceGathering' | 'connection'; readonly state: string }
+  | { readonly pc: number; readonly type: 'channel'; readonly label: string; readonly id: number | null; readonly event: 'open' | 'close' | 'remote' }
+  | { readonly pc: number; readonly type: 'message'; readonly label: string; readonly text?: string; readonly binary?: number[] | string; readonly size: number }
+  | { readonly pc: number; readonly type: 'track'; readonly kind: string };
+
+export const SIGNAL_FUNCTION = '__rtcstackSignal';
+
+/** Installs window.__rtc in the page (idempotent). */
+export const PAGE_SCRIPT = `(() => {
+  if (window.__rtc) return;
+  const signal = (o) => window.${SIGNAL_FUNCTION}(JSON.stringify(o));
+  const pcs = new Map();
+  const channels = new Map(); // pc id -> Map(label -> RTCDataChannel)
+  let next = 1;
+  const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+  const watchChannel = (id, ch, remote) => {
+    channels.get(id).set(ch.label, ch);
+    ch.binaryType = 'arraybuffer';
+    if (remote) signal({ pc: id, type: 'channel', label: ch.label, id: ch.id, event: 'remote' });
+    ch.onopen = () => signal({ pc: id, type: 'channel', label: ch.label, id: ch.id, event: 'open' });
+    ch.onclose = () => signal({ pc: id, type: 'channel', label: ch.label, id: ch.id, event: 'close' });
+    ch.onmessage = (e) => typeof e.data === 'string'
+      ? signal({ pc: id, type: 'message', label: ch.label, text: e.data.length > 4096 ? undefined : e.data, size: e.data.length })
+      : signal({ pc: id, type: 'message', label: ch.label, binary: e.data.byteLength > 4096 ? undefined : hex(e.data), size: e.data.byteLength });
+  };
+  window.__rtc = {
+    create(config) {
+      const id = next++;
+      const pc = new RTCPeerConnection(config ?? {});
+      pcs.set(id, pc);
+      channels.set(id, new Map());
+      pc.onicecandidate = (e) => signal({ pc: id, type: 'candidate', candidate: e.candidate ? e.candidate.candidate : null, sdpMid: e.candidate ? e.candidate.sdpMid : null });
+      pc.onsignalingstatechange = () => signal({ pc: id, type: 'state', which: 'signaling', state: pc.signalingState });
+      pc.oniceconnectionstatechange = () => signal({ pc: id, type: 'state', which: 'ice', state: pc.iceConnectionState });
+      pc.onicegatheringstatechange = () => signal({ pc: id, type: 'state', which: 'iceGathering', state: pc.iceGatheringState });
+      pc.onconnectionstatechange = () => signal({ pc: id, type: 'state', which: 'connection', state: pc.connectionState });
+      pc.ondatachannel = (e) => watchChannel(id, e.channel, true);
+      pc.ontrack = (e) => signal({ pc: id, type: 'track', kind: e.track.kind });
+      return id;
+    },
+    pc(id) { return pcs.get(id); },
+    async offer(id, options) {
+      const pc = pcs.get(id);
+      await pc.setLocalDescription(await pc.createOffer(options ?? {}));
+      return pc.localDescription.sdp;
+    },
+    async answer(id, sdp) {
+      const pc = pcs.get(id);
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+      return pc.localDescription.sdp;
+    },
+    async setAnswer(id, sdp) { await pcs.get(id).setRemoteDescription({ type: 'answer', sdp }); },
+    async addCandidate(id, candidate, sdpMid) {
+      await pcs.get(id).addIceCandidate(candidate === null ? null : { candidate, sdpMid: sdpMid ?? '0', sdpMLineIndex: sdpMid == null ? 0 : undefined });
+    },
+    async addMicrophone(id) {
+      const s = await navigator.mediaDevices.getUserMedia({ audio: true });
+      for (const t of s.getAudioTracks()) pcs.get(id).addTrack(t, s);
+    },
+    addTransceiver(id, kind, direction) { pcs.get(id).addTransceiver(kind, { direction }); },
+    createChannel(id, label, init) { const ch = pcs.get(id).createDataChannel(label, init ?? {}); watchChannel(id, ch, false); return ch.id; },
+    send(id, label, data) {
+      const ch = channels.get(id).get(label);
+      if (typeof data === 'string') ch.send(data);
+      else ch.send(new Uint8Array(data.hex.match(/../g)?.map((b) => parseInt(b, 16)) ?? []));
+    },
+    sendMany(id, label, prefix, count) { const ch = channels.get(id).get(label); for (let i = 0; i < count; i++) ch.send(prefix + i); },
+    sendSize(id, label, size) { channels.get(id).get(label).send(new Uint8Array(size).fill(0x61)); },
+    closeChannel(id, label) { channels.get(id).get(label).close(); },
+    async stats(id) {
+      const out = [];
+      (await pcs.get(id).getStats()).forEach((s) => out.push(s));
+      return out;
+    },
+    states(id) {
+      const pc = pcs.get(id);
+      return { signaling: pc.signalingState, ice: pc.iceConnectionState, connection: pc.connectionState, iceGathering: pc.iceGatheringState };
+    },
+    close(id) { pcs.get(id)?.close(); pcs.delete(id); channels.delete(id); },
+  };
+})()`;
+
+type Listener = (e: PageEvent) => void;
+const routers = new WeakMap<Page, Map<number, Listener>>();
+
+/** Install the page script and the signal function once per page; events are routed by pc id. */
+export async function installPageHelper(page: Page): Promise<Map<number, Listener>> {
+  let r = routers.get(page);
+  if (r) return r;
+  const map = new Map<number, Listener>();
+  routers.set(page, map);
+  await page.exposeFunction(SIGNAL_FUNCTION, (json: string) => {
+    const e = JSON.parse(json) as PageEvent;
+    map.get(e.pc)?.(e);
+  });
+  await page.evaluate(PAGE_SCRIPT);
+  r = map;
+  return r;
+}
+
+/** One of the page's RTCStatsReport entries (fields vary by type). */
+export type StatsEntry = { readonly type: string; readonly id: string } & Readonly<Record<string, unknown>>;
+
+/** Node's handle on one RTCPeerConnection inside the page. */
+export class BrowserPeer {
+  /** Every event the page reported for this peer, in order. */
+  readonly events: PageEvent[] = [];
+  private waiters: { test: (e: PageEvent) => boolean; resolve: (e: PageEvent) => void }[] = [];
+  onEvent: Listener | undefined;
+
+  private constructor(
+    readonly page: Page,
+    readonly id: number,
+  ) {}
+
+  static async create(page: Page, config: Record<string, unknown> = {}): Promise<BrowserPeer> {
+    const router = await installPageHelper(page);
+    const id = (await page.evaluate(`window.__rtc.create(${JSON.stringify(config)})`)) as number;
+    const peer = new BrowserPeer(page, id);
+    router.set(id, (e) => peer.push(e));
+    return peer;
+  }
+
+  private push(e: PageEvent): void {
+    this.events.push(e);
+    this.onEvent?.(e);
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.test(e)) return true;
+      w.resolve(e);
+      return false;
+    });
+  }
+
+  private call<T>(method: string, ...args: unknown[]): Promise<T> {
+    return this.page.evaluate(`window.__rtc.${method}(${[this.id, ...args].map((a) => JSON.stringify(a) ?? 'undefined').join(',')})`) as Promise<T>;
+  }
+
+  /** Resolves with the first event (already seen or future) matching `test`; rejects after `ms`. */
+  waitFor(test: (e: PageEvent) => boolean, ms = 10_000, what = 'page event'): Promise<PageEvent> {
+    const seen = this.events.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+      this.waiters.push({ test, resolve: (e) => (clearTimeout(t), resolve(e)) });
+    });
+  }
+
+  /** The candidate strings gathered so far (null marks end of candidates). */
+  candidates(): (string | null)[] {
+    return this.events.flatMap((e) => (e.type === 'candidate' ? [e.candidate] : []));
+  }
+
+  waitForGatheringComplete(ms = 10_000): Promise<PageEvent> {
+    return this.waitFor((e) => e.type === 'candidate' && e.candidate === null, ms, 'end of candidates');
+  }
+
+  offer(options?: Record<string, unknown>): Promise<string> {
+    return this.call('offer', options ?? {});
+  }
+  answer(offerSdp: string): Promise<string> {
+    return this.call('answer', offerSdp);
+  }
+  setAnswer(sdp: string): Promise<void> {
+    return this.call('setAnswer', sdp);
+  }
+  /** Only after setRemoteDescription: Chromium loses candidates added earlier (DESIGN.md). */
+  addCandidate(candidate: string | null, sdpMid = '0'): Promise<void> {
+    return this.call('addCandidate', candidate, sdpMid);
+  }
+  addMicrophone(): Promise<void> {
+    return this.call('addMicrophone');
+  }
+  addTransceiver(kind: 'audio' | 'video', direction: 'sendrecv' | 'sendonly' | 'recvonly'): Promise<void> {
+    return this.call('addTransceiver', kind, direction);
+  }
+  createChannel(label: string, init: Record<string, unknown> = {}): Promise<number | null> {
+    return this.call('createChannel', label, init);
+  }
+  send(label: string, data: string | Uint8Array): Promise<void> {
+    return this.call('send', label, typeof data === 'string' ? data : { hex: Buffer.from(data).toString('hex') });
+  }
+  sendMany(label: string, prefix: string, count: number): Promise<void> {
+    return this.call('sendMany', label, prefix, count);
+  }
+  sendSize(label: string, size: number): Promise<void> {
+    return this.call('sendSize', label, size);
+  }
+  closeChannel(label: string): Promise<void> {
+    return this.call('closeChannel', label);
+  }
+  stats(): Promise<StatsEntry[]> {
+    return this.call('stats');
+  }
+  states(): Promise<{ signaling: string; ice: string; connection: string; iceGathering: string }> {
+    return this.call('states');
+  }
+  close(): Promise<void> {
+    return this.call('close');
+  }
+}
