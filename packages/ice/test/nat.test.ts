@@ -41,3 +41,42 @@ describe('server-reflexive candidates through NATs', () => {
     expect(a.agent.checklist.every((p) => p.state === 'failed')).toBe(true);
   });
 });
+
+describe('relayed candidates (TURN) through symmetric NATs', () => {
+  test('both behind symmetric NATs: connected only through TURN, data relayed both ways', async () => {
+    const { simTurnServer } = await import('./support/sim-turn.ts');
+    const net = new Network({ seed: 13, defaultLink: { delayMs: 15 } });
+    const turn = simTurnServer(net, 'turn', '198.51.100.5');
+    const natA = net.addNat('natA', { publicAddress: '203.0.113.1', ...NAT_PRESETS.symmetric });
+    const natB = net.addNat('natB', { publicAddress: '203.0.113.2', ...NAT_PRESETS.symmetric });
+    const turnServers = [{ address: { address: '198.51.100.5', port: 3478 }, username: 'alice', password: 'alicepass' }];
+    const stunServers = [{ address: '198.51.100.5', port: 3478 }];
+    const a = simAgent(net, 'a', [natA.addHost('a', '192.168.1.2').bind(5000)], { controlling: true, turnServers, stunServers });
+    const b = simAgent(net, 'b', [natB.addHost('b', '192.168.1.3').bind(5000)], { turnServers, stunServers });
+    connect(net, a, b);
+    // 'connected' (not yet 'completed': checks towards the private host addresses run until they time out)
+    expect(net.runUntil(() => a.agent.state === 'connected' && b.agent.state === 'connected', 20_000)).toBe(true);
+    expect(turn.stats.allocations).toBe(2);
+    expect(a.errors).toEqual([]);
+    expect(a.agent.localCandidatesList.map((c) => c.type).sort()).toEqual(['host', 'relay', 'srflx']);
+    for (const x of [a, b]) {
+      const p = x.agent.selectedPair!;
+      expect(p.local.type === 'relay' || p.remote.type === 'relay').toBe(true);
+    }
+    a.agent.send(net.now, bytes('\x80to b'));
+    b.agent.send(net.now, bytes('\x80to a'));
+    net.runFor(200);
+    expect(b.received.map((r) => text(r.data))).toEqual(['\x80to b']);
+    expect(a.received.map((r) => text(r.data))).toEqual(['\x80to a']);
+    expect(turn.stats.relayedToPeer).toBeGreaterThan(0);
+    expect(turn.stats.channelBinds).toBeGreaterThan(0);
+    // Once the checks towards the unreachable private addresses have timed out: completed.
+    expect(net.runUntil(() => a.agent.state === 'completed' && b.agent.state === 'completed', 60_000)).toBe(true);
+    // Closing deallocates (Refresh with LIFETIME 0).
+    a.agent.close(net.now);
+    b.agent.close(net.now);
+    net.runFor(1000);
+    expect(turn.allocationCount).toBe(0);
+    expect(a.agent.state).toBe('closed');
+  });
+});
