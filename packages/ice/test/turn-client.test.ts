@@ -69,7 +69,7 @@ describe('TURN client (RFC 8656) against the simulated server', () => {
     expect(() => r.pump(0)).not.toThrow();
     const err = r.events.find((e) => e.type === 'error');
     expect(err && err.type === 'error' && err.error).toBeInstanceOf(TurnError);
-    expect((err as { error: TurnError }).error.code).toBe(401);
+    expect(err?.type === "error" && err.error instanceof TurnError && err.error.code).toBe(401);
     expect(r.client.state).toBe('failed');
   });
 
