@@ -52,7 +52,7 @@ import {
 import type { DtlsEndpointOptions, ExpectedFingerprint } from './options.ts';
 import { expandKeys, exportKeyingMaterial, extendedMasterSecret, verifyData } from './prf.ts';
 import { HandshakeReassembler, type HandshakeMessage } from './reassembler.ts';
-import { decodeRecords, encodeRecord, MAX_PLAINTEXT, type DtlsRecord } from './record.ts';
+import { decodeRecords, encodeRecord, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, type DtlsRecord } from './record.ts';
 import { RecordProtection } from './record-protection.ts';
 import { ReplayWindow } from './replay-window.ts';
 import { chooseScheme, createSignature, VERIFY_SCHEMES, verifySignature } from './signature.ts';
@@ -223,6 +223,14 @@ export class DtlsEndpoint implements RecordWriter {
   }
   get peerCertificate(): Uint8Array | undefined {
     return this.peerCertDer;
+  }
+  /**
+   * The largest send() that still fits one datagram of `mtu` bytes: mtu - 13 (record header) -
+   * AEAD overhead (8-byte explicit nonce + 16-byte tag for GCM, 16 for ChaCha20-Poly1305).
+   * SCTP sizes its packets with this. Known once the suite is chosen.
+   */
+  get maxApplicationDataSize(): number | undefined {
+    return this.writeProtect ? this.mtu - RECORD_HEADER_LENGTH - this.writeProtect.overhead : undefined;
   }
 
   // ─── sans-IO surface ────────────────────────────────────────────────────────────────────────

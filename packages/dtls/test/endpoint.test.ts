@@ -51,6 +51,15 @@ describe('DtlsEndpoint handshake (in memory)', () => {
     for (const d of [...c.sent, ...s.sent]) expect(d.length).toBeLessThanOrEqual(200);
   });
 
+  it('maxApplicationDataSize fills the MTU exactly (GCM: 13 + 8 + 16 bytes of overhead)', () => {
+    const { c, s } = pair({ mtu: 1200 });
+    expect(c.ep.maxApplicationDataSize).toBeUndefined();
+    run(c, s);
+    expect(c.ep.maxApplicationDataSize).toBe(1200 - 37);
+    c.ep.send(new Uint8Array(c.ep.maxApplicationDataSize!));
+    expect(drain(c)[0].length).toBe(1200);
+  });
+
   it('close_notify closes both sides', () => {
     const { c, s } = pair();
     run(c, s);
