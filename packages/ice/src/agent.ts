@@ -95,6 +95,8 @@ export class IceAgent {
     consentResponses: 0,
     dataDropped: 0,
     remoteIgnored: 0,
+    reflexiveDiscovered: 0,
+    redundantPruned: 0,
   };
   readonly lite: boolean;
   readonly tieBreaker: bigint;
@@ -421,15 +423,21 @@ export class IceAgent {
   private addLocalCandidate(c: IceCandidate): void {
     // §5.1.3: same transport address and same base as one we have → redundant (e.g. srflx == host without a NAT).
     const twin = this.localCandidates.find((o) => o.address === c.address && o.port === c.port && o.base && c.base && sameAddress(o.base, c.base));
-    if (twin) return;
+    if (twin) {
+      this.stats.redundantPruned++;
+      return;
+    }
     this.localCandidates.push(c);
+    const relayOnly = this.options.transportPolicy === 'relay';
+    if (relayOnly && c.type !== 'relay') return; // kept as a base, never announced nor paired
     if (c.type !== 'prflx') this.outputs.push({ type: 'candidate', candidate: c, sdp: candidateToSdp(c) });
     // §6.1.2.4: srflx candidates pair through their base, which is already paired; only host and relay form pairs.
     if (c.type === 'host' || c.type === 'relay') for (const r of this.remoteCandidates) this.makePair(c, r);
   }
 
   private pairWithLocals(r: IceCandidate): void {
-    for (const l of this.localCandidates) if (l.type === 'host' || l.type === 'relay') this.makePair(l, r);
+    const relayOnly = this.options.transportPolicy === 'relay';
+    for (const l of this.localCandidates) if (l.type === 'relay' || (l.type === 'host' && !relayOnly)) this.makePair(l, r);
   }
 
   private makePair(local: IceCandidate, remote: IceCandidate): Pair | undefined {
@@ -487,6 +495,7 @@ export class IceAgent {
         const entry = this.bindingBase.get(transactionKey(o.request.subarray(8, 20)));
         if (!entry) continue;
         this.bindingBase.delete(transactionKey(o.request.subarray(8, 20)));
+        this.stats.reflexiveDiscovered++;
         this.addServerReflexive(entry.base, o.mapped, o.server);
       } else {
         this.outputs.push({ type: 'error', error: o.error });
@@ -948,7 +957,8 @@ export class IceAgent {
       };
       this.remoteCandidates.push(r);
     }
-    const l = this.localCandidates.find((c) => (c.type === 'host' || c.type === 'relay') && sameAddress(localBaseOf(c), local));
+    const relayOnly = this.options.transportPolicy === 'relay';
+    const l = this.localCandidates.find((c) => (c.type === 'relay' || (c.type === 'host' && !relayOnly)) && sameAddress(localBaseOf(c), local));
     if (!l) return;
     if (!this.remote && !this.lite) {
       // Credentials not known yet (trickle): the prflx candidate is kept and paired when they come.

@@ -48,6 +48,8 @@ export interface IceAgentOptions {
   readonly consentTimeout?: number;
   /** Unanswered consent for this long → 'disconnected' (ms, default 3000). */
   readonly disconnectedTimeout?: number;
+  /** W3C iceTransportPolicy: 'relay' announces and pairs relayed candidates only. Default 'all'. */
+  readonly transportPolicy?: 'all' | 'relay';
 }
 
 /** A candidate pair as the agent keeps it (read-only to callers). */
@@ -105,4 +107,8 @@ export interface IceAgentStats {
   dataDropped: number;
   /** Remote candidates ignored (TCP, host names, other components). */
   remoteIgnored: number;
+  /** Binding responses from STUN servers (server-reflexive addresses learned). */
+  reflexiveDiscovered: number;
+  /** Local candidates dropped as redundant (§5.1.3), e.g. srflx equal to host without a NAT. */
+  redundantPruned: number;
 }
