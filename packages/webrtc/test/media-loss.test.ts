@@ -1,0 +1,208 @@
+import { decodeRtp, encodeRtcp, isRtcp } from '@rtcstack/rtp-rtcp';
+import { describe, expect, it } from 'vitest';
+import { ALICE_SSRC, audioCall, BOB_SSRC } from './media-call.ts';
+
+/** Drop every copy (originals and retransmissions) of the RTP packets whose index from the first is in `indexes`. */
+function dropRtpIndexes(c: ReturnType<typeof audioCall>, indexes: readonly number[]): void {
+  let first: number | undefined;
+  c.net.addFilter((d) => {
+    if (d.toNode !== 'bob' || isRtcp(d.data)) return undefined;
+    const seq = decodeRtp(d.data).sequenceNumber;
+    first ??= seq;
+    return indexes.includes((seq - first) & 0xffff) ? 'drop' : undefined;
+  });
+}
+
+describe('loss repair with generic NACK (RFC 4585 §6.2.1) on a lossy, jittery path', () => {
+  const lossy = { delayMs: 15, jitterMs: 5, loss: 0.05, reorder: 0.02, reorderDelayMs: 25 };
+
+  it('5% loss each way: NACKs bring packets lost after repair near zero', () => {
+    const c = audioCall({ seed: 11, link: lossy });
+    c.sender.start(c.net.now);
+    c.net.run(30_000);
+    const rx = c.receiver.stats();
+    const tx = c.sender.stats();
+    const originals = tx.packetsSent - tx.retransmittedPacketsSent;
+    const dropped = c.net.linkStats('alice', 'bob').dropped.loss;
+    // About 5% of ~1500 packets (RTP and RTCP) were lost on the way to Bob...
+    expect(dropped).toBeGreaterThan(40);
+    // ...Bob asked for them and Alice resent them from her history...
+    expect(rx.nackCount).toBeGreaterThan(30);
+    expect(tx.nackCount).toBeGreaterThan(25);
+    expect(tx.retransmittedPacketsSent).toBeGreaterThan(40);
+    expect(tx.nackMisses).toBe(0);
+    expect(rx.nackRepaired).toBeGreaterThan(40);
+    // ...so that what is still missing is well under a percent: a hole stays only when the NACK or
+    // the resend is lost too (about 2 × 5% of 5%), since a second try would come after playout.
+    expect(rx.packetsLost).toBeGreaterThanOrEqual(0);
+    expect(rx.packetsLost).toBeLessThanOrEqual(0.01 * originals);
+    expect(rx.packetsLost).toBeLessThan(dropped / 5);
+    // Repairs mostly arrive in time to play: little concealment.
+    expect(rx.concealedSamples).toBeLessThanOrEqual(0.01 * rx.totalSamplesReceived);
+    // Alice's view from Bob's reports agrees with Bob's own.
+    const ri = tx.remoteInbound!;
+    expect(Math.abs(ri.packetsLost - rx.packetsLost)).toBeLessThanOrEqual(3);
+    expect(ri.roundTripTime!).toBeGreaterThan(0.03);
+    expect(ri.roundTripTime!).toBeLessThan(0.045);
+  });
+
+  it('the same path without NACK loses about 5% and conceals it', () => {
+    const c = audioCall({ seed: 11, link: lossy, receiver: { nack: false } });
+    c.sender.start(c.net.now);
+    c.net.run(30_000);
+    const rx = c.receiver.stats();
+    const sent = c.sender.stats().packetsSent;
+    expect(c.sender.stats().retransmittedPacketsSent).toBe(0);
+    expect(rx.nackCount).toBe(0);
+    expect(rx.packetsLost).toBeGreaterThan(0.03 * sent);
+    expect(rx.packetsLost).toBeLessThan(0.07 * sent);
+    // Every lost frame becomes 160 samples of silence.
+    expect(rx.concealedSamples).toBeGreaterThanOrEqual(160 * (rx.packetsLost - 2));
+    expect(rx.concealmentEvents).toBeGreaterThan(0);
+    expect(c.frames.filter((f) => f.concealed).every((f) => f.level === 0)).toBe(true);
+  });
+
+  it('fraction lost in RRs tracks the loss rate (RFC 3550 §6.4.1, A.3)', () => {
+    const c = audioCall({ seed: 4, link: { delayMs: 10, loss: 0.1 }, receiver: { nack: false } });
+    const fractions: number[] = [];
+    c.sender.start(c.net.now);
+    for (let t = 1_000; t <= 40_000; t += 1_000) {
+      c.net.run(t);
+      const ri = c.sender.stats().remoteInbound;
+      if (ri) fractions.push(ri.fractionLost);
+    }
+    const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
+    expect(mean).toBeGreaterThan(0.06);
+    expect(mean).toBeLessThan(0.14);
+  });
+
+  it('asks for a hole at most maxRequests times, then gives up', () => {
+    const c = audioCall({ seed: 2, receiver: { jitterBufferMs: 1_000, nack: { maxRequests: 3, retryIntervalMs: 60 } } });
+    dropRtpIndexes(c, [20]);
+    c.sender.start(c.net.now);
+    c.net.run(3_000);
+    const rx = c.receiver.stats();
+    expect(rx.nackRequests).toBe(3);
+    expect(rx.nackCount).toBe(3);
+    expect(rx.nackGaveUp).toBe(1);
+    expect(rx.packetsLost).toBe(1);
+    // Alice resent it each time (60 ms apart, more than the 40 ms RTT).
+    expect(c.sender.stats().retransmittedPacketsSent).toBe(3);
+    expect(rx.concealmentEvents).toBe(1);
+    expect(rx.concealedSamples).toBe(160);
+  });
+
+  it('stops asking once the hole has been played out (concealed)', () => {
+    const c = audioCall({ seed: 2, receiver: { jitterBufferMs: 60, nack: { maxRequests: 10, retryIntervalMs: 20 } } });
+    dropRtpIndexes(c, [20]);
+    c.sender.start(c.net.now);
+    c.net.run(3_000);
+    const rx = c.receiver.stats();
+    // Hole seen when #21 arrives (t = 440 ms); the hole is played out (concealed) when #21 falls
+    // due at 20 + 60 + 420 = 500 ms: requests at 450, 470, 490 only, not the 10 allowed.
+    expect(rx.nackRequests).toBe(3);
+    expect(rx.concealmentEvents).toBe(1);
+    expect(rx.nackGaveUp).toBe(0);
+  });
+
+  it('a reorder shorter than the reorder wait costs no NACK; the buffer puts packets back in order', () => {
+    const reorder = { delayMs: 20, reorder: 0.2, reorderDelayMs: 35 };
+    const patient = audioCall({ seed: 9, link: reorder, receiver: { nack: { reorderWaitMs: 40 } } });
+    patient.sender.start(patient.net.now);
+    patient.net.run(10_000);
+    const rx = patient.receiver.stats();
+    expect(patient.net.linkStats('alice', 'bob').reordered).toBeGreaterThan(50);
+    expect(rx.nackCount).toBe(0);
+    expect(rx.packetsLost).toBe(0);
+    expect(rx.concealedSamples).toBe(0);
+    expect(rx.packetsDiscarded).toBe(0);
+    const ts = patient.frames.map((f) => f.rtpTimestamp);
+    ts.forEach((t, i) => i > 0 && expect(t).toBe((ts[i - 1] + 160) >>> 0));
+    // An impatient receiver (10 ms wait) asks for packets that were only late.
+    const eager = audioCall({ seed: 9, link: reorder, receiver: { nack: { reorderWaitMs: 10 } } });
+    eager.sender.start(eager.net.now);
+    eager.net.run(10_000);
+    expect(eager.receiver.stats().nackCount).toBeGreaterThan(20);
+    // Alice resends them; the copies come after the originals have played and are discarded.
+    expect(eager.sender.stats().retransmittedPacketsSent).toBeGreaterThan(20);
+    expect(eager.receiver.stats().packetsDiscarded).toBeGreaterThan(20);
+    expect(eager.receiver.stats().concealedSamples).toBe(0);
+  });
+
+  it('a packet later than the buffer delay is discarded, counted and concealed', () => {
+    const c = audioCall({ seed: 3, receiver: { jitterBufferMs: 40, nack: false } });
+    let first: number | undefined;
+    c.net.addFilter((d) => {
+      if (d.toNode !== 'bob' || isRtcp(d.data)) return undefined;
+      const seq = decodeRtp(d.data).sequenceNumber;
+      first ??= seq;
+      if (((seq - first) & 0xffff) === 10 && !held) {
+        held = true;
+        // Deliver this copy 100 ms late instead.
+        const copy = d.data.slice();
+        c.net.after(100, () => c.aliceSock.send(copy, c.bobSock.local));
+        return 'drop';
+      }
+      return undefined;
+    });
+    let held = false;
+    c.sender.start(c.net.now);
+    c.net.run(2_000);
+    const rx = c.receiver.stats();
+    expect(rx.packetsDiscarded).toBe(1);
+    expect(rx.packetsLost).toBe(0); // it did arrive, RFC 3550 counts it
+    expect(rx.concealedSamples).toBe(160);
+  });
+});
+
+describe('jitter and round-trip time from the reports', () => {
+  it('interarrival jitter for 0..20 ms uniform delay variation (RFC 3550 A.8)', () => {
+    const c = audioCall({ seed: 6, link: { delayMs: 30, jitterMs: 20 }, receiver: { jitterBufferMs: 80 } });
+    c.sender.start(c.net.now);
+    c.net.run(20_000);
+    const rx = c.receiver.stats();
+    // E|D| for the difference of two U(0, 20) delays is 20/3 ms; J converges near it.
+    expect(rx.jitter).toBeGreaterThan(0.004);
+    expect(rx.jitter).toBeLessThan(0.01);
+    // Alice reads Bob's jitter (timestamp units / 8000) from the last RR.
+    expect(c.sender.stats().remoteInbound!.jitter).toBeGreaterThan(0.004);
+    expect(c.sender.stats().remoteInbound!.jitter).toBeLessThan(0.01);
+    expect(rx.packetsLost).toBe(0);
+    expect(rx.concealedSamples).toBe(0);
+  });
+
+  it('RTT follows the path: 2 × 75 ms', () => {
+    const c = audioCall({ seed: 8, link: { delayMs: 75 } });
+    c.sender.start(c.net.now);
+    c.net.run(6_000);
+    expect(c.sender.stats().roundTripTime!).toBeCloseTo(0.15, 3);
+    expect(c.sender.stats().remoteInbound!.totalRoundTripTime).toBeCloseTo(0.15 * c.sender.stats().remoteInbound!.roundTripTimeMeasurements, 2);
+  });
+});
+
+describe('PLI and FIR (RFC 4585 §6.3.1, RFC 5104 §4.3.1)', () => {
+  it('the receiver asks, the sender acknowledges and counts', () => {
+    const c = audioCall({ seed: 1 });
+    c.sender.start(c.net.now);
+    c.net.run(200);
+    c.receiver.requestKeyFrame(c.net.now, 'pli');
+    c.receiver.requestKeyFrame(c.net.now, 'fir');
+    c.receiver.requestKeyFrame(c.net.now, 'fir');
+    c.net.run(400);
+    expect(c.receiver.stats()).toMatchObject({ pliCount: 1, firCount: 2 });
+    expect(c.sender.stats()).toMatchObject({ pliCount: 1, firCount: 2 });
+  });
+
+  it('a repeated FIR sequence number is the same request; feedback for other SSRCs is ignored', () => {
+    const c = audioCall();
+    const fir = (seq: number, target = ALICE_SSRC) =>
+      encodeRtcp([{ type: 'fir', senderSsrc: BOB_SSRC, mediaSsrc: 0, entries: [{ ssrc: target, sequenceNumber: seq }] }]);
+    c.sender.handleRtcp(0, fir(7));
+    c.sender.handleRtcp(1, fir(7));
+    c.sender.handleRtcp(2, fir(8));
+    c.sender.handleRtcp(3, fir(9, 0xdeadbeef));
+    c.sender.handleRtcp(4, encodeRtcp([{ type: 'pli', senderSsrc: BOB_SSRC, mediaSsrc: 0xdeadbeef }]));
+    c.sender.handleRtcp(5, encodeRtcp([{ type: 'pli', senderSsrc: BOB_SSRC, mediaSsrc: ALICE_SSRC }]));
+    expect(c.sender.stats()).toMatchObject({ firCount: 2, pliCount: 1, malformedRtcp: 0 });
+  });
+});

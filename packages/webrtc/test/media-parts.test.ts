@@ -1,0 +1,123 @@
+import { decodeRtp, encodeRtp, type RtpPacket } from '@rtcstack/rtp-rtcp';
+import { describe, expect, it } from 'vitest';
+import { JitterBuffer, NackGenerator, PacketHistory, Unwrapper, type BufferedPacket } from '../src/media/index.ts';
+
+const packet: RtpPacket = decodeRtp(encodeRtp({ marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 1, csrcs: [], payload: new Uint8Array(160), padding: 0 }));
+const entry = (sequence: number, arrivedAt: number): BufferedPacket => ({ sequence, timestamp: 160 * sequence, arrivedAt, packet });
+
+describe('Unwrapper', () => {
+  it.each([
+    // bits, inputs, extended outputs
+    [16, [65534, 65535, 0, 1], [65534, 65535, 65536, 65537]],
+    [16, [1, 0, 65535, 2], [1, 0, -1, 2]], // reordered across the wrap, backwards
+    [16, [100, 32867, 100, 65535, 100], [100, 32867, 100, 65535, 65636]], // nearest to the highest seen, either way
+    [32, [2 ** 32 - 160, 0, 160], [2 ** 32 - 160, 2 ** 32, 2 ** 32 + 160]],
+  ] as const)('%i-bit %j -> %j', (bits, inputs, expected) => {
+    const u = new Unwrapper(bits);
+    expect(inputs.map((v) => u.unwrap(v))).toEqual(expected);
+  });
+});
+
+describe('JitterBuffer (60 ms, 8 kHz)', () => {
+  it('holds each packet until firstArrival + delay + its media time, then releases in order', () => {
+    const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000 });
+    expect(jb.insert(entry(0, 100))).toBe('buffered');
+    expect(jb.insert(entry(2, 140))).toBe('buffered');
+    expect(jb.insert(entry(1, 145))).toBe('buffered'); // reordered
+    expect(jb.nextTimeout()).toBe(160);
+    expect(jb.pop(159)).toBeUndefined();
+    expect(jb.pop(160)).toMatchObject({ kind: 'packet', entry: { sequence: 0 } });
+    expect(jb.pop(179)).toBeUndefined();
+    expect(jb.pop(200)).toMatchObject({ kind: 'packet', entry: { sequence: 1 } });
+    expect(jb.pop(200)).toMatchObject({ kind: 'packet', entry: { sequence: 2 } });
+    expect(jb.pop(1000)).toBeUndefined();
+  });
+
+  it('reports a hole as a gap when the packet after it falls due; a packet after its turn is late', () => {
+    const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000 });
+    jb.insert(entry(0, 0));
+    jb.insert(entry(3, 60));
+    expect(jb.pop(60)).toMatchObject({ kind: 'packet', entry: { sequence: 0 } });
+    expect(jb.stillPlayable(1)).toBe(true);
+    expect(jb.pop(120)).toMatchObject({ kind: 'gap', count: 2, before: { sequence: 3 } });
+    expect(jb.stillPlayable(1)).toBe(false);
+    expect(jb.pop(120)).toMatchObject({ kind: 'packet', entry: { sequence: 3 } });
+    expect(jb.insert(entry(2, 125))).toBe('late');
+  });
+
+  it('a duplicate is reported, and a packet arriving late but before its successor plays is still played', () => {
+    const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000 });
+    jb.insert(entry(0, 0));
+    jb.insert(entry(2, 40));
+    expect(jb.insert(entry(2, 41))).toBe('duplicate');
+    expect(jb.pop(60)).toMatchObject({ kind: 'packet', entry: { sequence: 0 } });
+    // #1 was due at 80; it comes at 90, before #2 is due at 100.
+    expect(jb.insert(entry(1, 90))).toBe('buffered');
+    expect(jb.pop(90)).toMatchObject({ kind: 'packet', entry: { sequence: 1 } });
+  });
+
+  it('releases at once beyond maxPackets', () => {
+    const jb = new JitterBuffer({ delayMs: 10_000, clockRate: 8000, maxPackets: 2 });
+    [0, 1, 2].forEach((s) => jb.insert(entry(s, 0)));
+    expect(jb.pop(0)).toMatchObject({ kind: 'packet', entry: { sequence: 0 } });
+    expect(jb.pop(0)).toBeUndefined();
+  });
+});
+
+describe('NackGenerator', () => {
+  const always = () => true;
+
+  it('waits out reordering, retries on its interval, and gives up after maxRequests', () => {
+    const g = new NackGenerator({ reorderWaitMs: 10, retryIntervalMs: 50, maxRequests: 2 });
+    g.onPacket(0, 100);
+    g.onPacket(20, 103); // 101 and 102 missing
+    expect(g.nextTimeout()).toBe(30);
+    expect(g.due(29, always)).toEqual([]);
+    expect(g.due(30, always)).toEqual([101, 102]);
+    g.onPacket(40, 102); // repaired
+    expect(g.due(79, always)).toEqual([]);
+    expect(g.due(80, always)).toEqual([101]);
+    expect(g.due(130, always)).toEqual([]);
+    expect(g.gaveUp).toBe(1);
+    expect(g.repaired).toBe(1);
+    expect(g.missingCount).toBe(0);
+  });
+
+  it('a reordered packet within the wait is never requested', () => {
+    const g = new NackGenerator({ reorderWaitMs: 10 });
+    g.onPacket(0, 1);
+    g.onPacket(20, 3);
+    g.onPacket(25, 2);
+    expect(g.due(100, always)).toEqual([]);
+    expect(g.repaired).toBe(0);
+  });
+
+  it('forgets holes that can no longer be played', () => {
+    const g = new NackGenerator({ reorderWaitMs: 0 });
+    g.onPacket(0, 1);
+    g.onPacket(20, 5);
+    expect(g.due(20, (s) => s >= 3)).toEqual([3, 4]);
+    expect(g.missingCount).toBe(2);
+  });
+
+  it('treats a jump beyond maxMissing as a restart, not a loss burst', () => {
+    const g = new NackGenerator({ maxMissing: 100 });
+    g.onPacket(0, 1);
+    g.onPacket(20, 500);
+    expect(g.missingCount).toBe(0);
+    g.onPacket(40, 550);
+    expect(g.missingCount).toBe(49);
+  });
+});
+
+describe('PacketHistory', () => {
+  it('keeps packets for historyMs', () => {
+    const h = new PacketHistory(100);
+    h.add(0, 65535, new Uint8Array([1]), 1);
+    h.add(20, 0, new Uint8Array([2]), 1);
+    expect(h.get(100, 65535)?.data).toEqual(new Uint8Array([1]));
+    expect(h.get(101, 65535)).toBeUndefined();
+    expect(h.get(101, 0)?.data).toEqual(new Uint8Array([2]));
+    expect(h.size).toBe(1);
+  });
+});
