@@ -1,4 +1,4 @@
-import { decodeRtp, encodeRtcp, isRtcp } from '@rtcstack/rtp-rtcp';
+import { decodeRtcp, decodeRtp, encodeRtcp, isRtcp } from '@rtcstack/rtp-rtcp';
 import { describe, expect, it } from 'vitest';
 import { ALICE_SSRC, audioCall, BOB_SSRC } from './media-call.ts';
 
@@ -152,6 +152,56 @@ describe('loss repair with generic NACK (RFC 4585 §6.2.1) on a lossy, jittery p
     expect(rx.packetsDiscarded).toBe(1);
     expect(rx.packetsLost).toBe(0); // it did arrive, RFC 3550 counts it
     expect(rx.concealedSamples).toBe(160);
+  });
+});
+
+describe('NACK pacing and format', () => {
+  /** Drop only the first copy of packet #index, so a retransmission repairs it. */
+  function dropFirstCopy(c: ReturnType<typeof audioCall>, index: number): void {
+    let first: number | undefined;
+    let dropped = false;
+    c.net.addFilter((d) => {
+      if (d.toNode !== 'bob' || isRtcp(d.data)) return undefined;
+      const seq = decodeRtp(d.data).sequenceNumber;
+      first ??= seq;
+      if (!dropped && ((seq - first) & 0xffff) === index) {
+        dropped = true;
+        return 'drop';
+      }
+      return undefined;
+    });
+  }
+
+  it('without an RTT the receiver re-asks every 50 ms; told the RTT, it waits 1.25 × RTT', () => {
+    const run = (rttMs?: number) => {
+      const c = audioCall({ seed: 1, link: { delayMs: 75 }, receiver: { jitterBufferMs: 1_000, nack: { maxRequests: 10 } } });
+      if (rttMs !== undefined) c.receiver.setRoundTripTime(rttMs);
+      dropFirstCopy(c, 50);
+      c.sender.start(c.net.now);
+      c.net.run(3_000);
+      return c;
+    };
+    // Hole seen at +0; asks at +10, +60, +110; the resend of the first request lands at +160.
+    const blind = run();
+    expect(blind.receiver.stats()).toMatchObject({ nackRequests: 3, nackRepaired: 1, packetsLost: 0, concealedSamples: 0 });
+    // Alice knows the RTT by then (150 ms) and does not resend the repeats within it.
+    expect(blind.sender.stats().retransmittedPacketsSent).toBe(1);
+    const told = run(150);
+    expect(told.receiver.stats()).toMatchObject({ nackRequests: 1, nackRepaired: 1, packetsLost: 0 });
+  });
+
+  it('NACKs go in RR + SDES compounds (RFC 4585 §3.1), or alone with reduced-size RTCP (RFC 5506)', () => {
+    for (const reducedSize of [false, true]) {
+      const c = audioCall({ seed: 1, receiver: { reducedSize, periodicReports: false } });
+      dropFirstCopy(c, 10);
+      c.sender.start(c.net.now);
+      c.net.run(1_000);
+      expect(c.aliceRtcpIn.length).toBe(1);
+      const packets = decodeRtcp(c.aliceRtcpIn[0]);
+      expect(packets.map((p) => p.type)).toEqual(reducedSize ? ['nack'] : ['rr', 'sdes', 'nack']);
+      expect(packets[packets.length - 1]).toMatchObject({ senderSsrc: BOB_SSRC, mediaSsrc: ALICE_SSRC, pairs: [{ blp: 0 }] });
+      expect(c.receiver.stats().packetsLost).toBe(0);
+    }
   });
 });
 

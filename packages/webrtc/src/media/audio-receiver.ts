@@ -45,6 +45,11 @@ export interface AudioReceiverOptions {
    * with RR + SDES (RFC 4585 §3.1).
    */
   readonly reducedSize?: boolean;
+  /**
+   * Send RR + SDES on the RTCP timer (default true). A peer that also sends can turn this off and
+   * put `reportBlock(now)` in its SRs instead (AudioSenderOptions.reportBlocks, RFC 3550 §6.4.1).
+   */
+  readonly periodicReports?: boolean;
   readonly random?: RandomSource;
 }
 
@@ -141,6 +146,7 @@ export class AudioReceiver {
   private readonly kinds: ReadonlyMap<number, PayloadKind>;
   private readonly rtcpIntervalMs: number;
   private readonly reducedSize: boolean;
+  private readonly periodicReports: boolean;
   private readonly random: RandomSource;
   private readonly buffer: JitterBuffer;
   private readonly nack: NackGenerator | undefined;
@@ -188,6 +194,7 @@ export class AudioReceiver {
     this.kinds = isMap(pts) ? pts : new Map(Object.entries(pts).map(([k, v]) => [Number(k), v]));
     this.rtcpIntervalMs = o.rtcpIntervalMs ?? DEFAULT_RTCP_INTERVAL_MS;
     this.reducedSize = o.reducedSize ?? false;
+    this.periodicReports = o.periodicReports ?? true;
     this.random = o.random ?? cryptoRandom;
     this.buffer = new JitterBuffer({ delayMs: o.jitterBufferMs ?? 60, clockRate: this.clockRate });
     this.nack = o.nack === false ? undefined : new NackGenerator(o.nack);
@@ -196,7 +203,7 @@ export class AudioReceiver {
   /** Start the RTCP timer (otherwise the first RTP packet starts it). */
   start(now: number): void {
     // RFC 3550 §6.2: the first report may go out after half the interval.
-    if (this.nextRtcpAt === undefined) this.nextRtcpAt = now + 0.5 * randomisedInterval(this.rtcpIntervalMs, this.random);
+    if (this.periodicReports && this.nextRtcpAt === undefined) this.nextRtcpAt = now + 0.5 * randomisedInterval(this.rtcpIntervalMs, this.random);
   }
 
   /**
