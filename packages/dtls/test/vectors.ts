@@ -6,6 +6,11 @@ import { createHash, createPrivateKey, createPublicKey, diffieHellman } from 'no
 import { fromHex, toHex } from '@rtcstack/common';
 import type { VectorCase, VectorChecks } from '@rtcstack/test-support';
 import type { PrfHash } from '../src/constants.ts';
+import { ExtensionType } from '../src/constants.ts';
+import { findExtension, useSrtp } from '../src/extensions.ts';
+import { decodeHandshakeFragments, encodeHandshakeMessage } from '../src/handshake.ts';
+import * as M from '../src/messages.ts';
+import { decodeRecords, encodeRecord } from '../src/record.ts';
 import { expandKeys, exportKeyingMaterial, extendedMasterSecret, keyBlock, masterSecret, prf, verifyData } from '../src/prf.ts';
 import { x509Checks } from './x509-vectors.ts';
 
@@ -62,6 +67,74 @@ export const checks: VectorChecks = {
   exporter(c) {
     const i = inp(c);
     eq('exporter', exportKeyingMaterial(i.hash as PrfHash, hex(i, 'master'), String(i.label), hex(i, 'clientRandom'), hex(i, 'serverRandom'), Number(i.length)), String(exp(c).keyingMaterial));
+  },
+  /**
+   * input.hex: one plaintext handshake record. expected: contentType, version, epoch,
+   * sequenceNumber, msgType, messageSeq, and per message: cookie, firstCipherSuite,
+   * cipherSuiteCount, extensionTypes, srtpProfiles, cipherSuite, serverVersion, publicKeyLength.
+   */
+  'captured-record'(c) {
+    const bytes = fromHex(String(inp(c).hex));
+    const e = c.expected as Record<string, unknown>;
+    const same = (what: string, got: unknown, want: unknown): void => {
+      if (want !== undefined && JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    };
+    const recs = decodeRecords(bytes);
+    same('records', recs.length, 1);
+    const r = recs[0];
+    same('contentType', r.type, e.contentType);
+    same('version', r.version, e.version);
+    same('epoch', r.epoch, e.epoch);
+    same('sequenceNumber', r.sequenceNumber, e.sequenceNumber);
+    eq('record re-encoded', encodeRecord(r), toHex(bytes));
+    const frags = decodeHandshakeFragments(r.fragment);
+    same('fragments', frags.length, 1);
+    const f = frags[0];
+    same('msgType', f.msgType, e.msgType);
+    same('messageSeq', f.messageSeq, e.messageSeq);
+    same('whole message', f.fragmentOffset === 0 && f.data.length === f.length, true);
+    eq('handshake re-encoded', encodeHandshakeMessage(f.msgType, f.messageSeq, f.data), toHex(r.fragment));
+    const body = f.data;
+    const srtp = (exts: readonly { type: number; data: Uint8Array }[]): number[] | undefined => {
+      const x = findExtension(exts, ExtensionType.use_srtp);
+      return x ? [...useSrtp.decode(x.data).profiles] : undefined;
+    };
+    switch (f.msgType) {
+      case 1: {
+        const m = M.clientHello.decode(body);
+        same('cookie', toHex(m.cookie), e.cookie);
+        same('firstCipherSuite', m.cipherSuites[0], e.firstCipherSuite);
+        same('cipherSuiteCount', m.cipherSuites.length, e.cipherSuiteCount);
+        same('extensionTypes', m.extensions.map((x) => x.type), e.extensionTypes);
+        same('srtpProfiles', srtp(m.extensions), e.srtpProfiles);
+        eq('client_hello re-encoded', M.clientHello.encode(m), toHex(body));
+        break;
+      }
+      case 3: {
+        const m = M.helloVerifyRequest.decode(body);
+        same('cookie', toHex(m.cookie), e.cookie);
+        same('serverVersion', m.version, e.serverVersion);
+        eq('hello_verify_request re-encoded', M.helloVerifyRequest.encode(m), toHex(body));
+        break;
+      }
+      case 2: {
+        const m = M.serverHello.decode(body);
+        same('cipherSuite', m.cipherSuite, e.cipherSuite);
+        same('extensionTypes', m.extensions.map((x) => x.type), e.extensionTypes);
+        same('srtpProfiles', srtp(m.extensions), e.srtpProfiles);
+        eq('server_hello re-encoded', M.serverHello.encode(m), toHex(body));
+        break;
+      }
+      case 14:
+        M.serverHelloDone.decode(body);
+        break;
+      case 16: {
+        const pk = M.clientKeyExchange.decode(body);
+        same('publicKeyLength', pk.length, e.publicKeyLength);
+        eq('client_key_exchange re-encoded', M.clientKeyExchange.encode(pk), toHex(body));
+        break;
+      }
+    }
   },
   /** input: privateKey (raw 32), peerPublicKey (raw 32) -> expected.preMaster */
   x25519(c) {
