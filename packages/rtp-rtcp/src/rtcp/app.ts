@@ -1,6 +1,5 @@
-import type { ByteReader } from '@rtcstack/common';
+import type { ByteReader, ByteWriter } from '@rtcstack/common';
 import type { RtcpCommon } from './header.ts';
-import type { Writer } from './writer.ts';
 
 /** APP (RFC 3550 §6.7): application-defined, named by four ASCII characters. */
 export interface AppPacket extends RtcpCommon {
@@ -23,7 +22,7 @@ export function readApp(r: ByteReader, count: number): Omit<AppPacket, 'padding'
   return { type: 'app', subtype: count, ssrc, name: String.fromCharCode(...nb), data: r.rest() };
 }
 
-export function writeApp(w: Writer, p: AppPacket): void {
+export function writeApp(w: ByteWriter, p: AppPacket): void {
   if (!/^[\x20-\x7e]{4}$/.test(p.name)) throw new RangeError('rtcp: APP name must be four printable ASCII characters');
   w.u32(p.ssrc);
   for (let i = 0; i < 4; i++) w.u8(p.name.charCodeAt(i));

@@ -1,6 +1,5 @@
-import { ParseError, type ByteReader } from '@rtcstack/common';
+import { ParseError, type ByteReader, type ByteWriter } from '@rtcstack/common';
 import type { RtcpCommon } from './header.ts';
-import type { Writer } from './writer.ts';
 
 /** BYE (RFC 3550 §6.6): these sources are leaving, optionally with a reason. */
 export interface Goodbye extends RtcpCommon {
@@ -34,7 +33,7 @@ export function readBye(r: ByteReader, count: number): Omit<Goodbye, 'padding'> 
   return { type: 'bye', ssrcs, reason };
 }
 
-export function writeBye(w: Writer, p: Goodbye): void {
+export function writeBye(w: ByteWriter, p: Goodbye): void {
   const start = w.length;
   for (const s of p.ssrcs) w.u32(s);
   if (p.reason !== undefined) {

@@ -1,4 +1,4 @@
-import { ByteReader, ParseError } from '@rtcstack/common';
+import { ByteReader, ByteWriter, ParseError } from '@rtcstack/common';
 import { readApp, writeApp, type AppPacket } from './app.ts';
 import { readBye, writeBye, type Goodbye } from './bye.ts';
 import {
@@ -20,7 +20,6 @@ import { isRembFci, readRemb, writeRembFci, type Remb } from './remb.ts';
 import { readReceiverReport, readSenderReport, writeReceiverReport, writeSenderReport, type ReceiverReport, type SenderReport } from './reports.ts';
 import { readSdes, writeSdes, type SourceDescription } from './sdes.ts';
 import { readTwcc, writeTwccFci, type TransportCcFeedback } from './twcc.ts';
-import { Writer } from './writer.ts';
 
 /** A packet type this codec does not interpret (XR, future types): skipped by length, kept raw. */
 export interface RawRtcpPacket extends RtcpCommon {
@@ -145,7 +144,7 @@ function headerFields(p: RtcpPacket): [pt: number, count: number] {
   }
 }
 
-function encodeBody(w: Writer, p: RtcpPacket): void {
+function encodeBody(w: ByteWriter, p: RtcpPacket): void {
   switch (p.type) {
     case 'sr':
       return writeSenderReport(w, p);
@@ -183,7 +182,7 @@ function encodeBody(w: Writer, p: RtcpPacket): void {
 }
 
 /** Encode one packet onto a writer (header, body, padding; length patched in). */
-function writeRtcpPacket(w: Writer, p: RtcpPacket): void {
+function writeRtcpPacket(w: ByteWriter, p: RtcpPacket): void {
   const [pt, count] = headerFields(p);
   if (count < 0 || count > 31) throw new RangeError(`rtcp: ${p.type} count/FMT ${count} does not fit 5 bits`);
   const start = w.length;
@@ -202,7 +201,7 @@ function writeRtcpPacket(w: Writer, p: RtcpPacket): void {
 
 /** Encode packets back to back as one compound datagram (RFC 3550 §6.1). */
 export function encodeRtcp(packets: readonly RtcpPacket[]): Uint8Array {
-  const w = new Writer(256);
+  const w = new ByteWriter(256);
   for (const p of packets) writeRtcpPacket(w, p);
   return w.finish();
 }

@@ -1,6 +1,5 @@
-import type { ByteReader } from '@rtcstack/common';
+import type { ByteReader, ByteWriter } from '@rtcstack/common';
 import type { RtcpCommon } from './header.ts';
-import type { Writer } from './writer.ts';
 
 /**
  * Feedback messages share one layout (RFC 4585 §6.1): common header with FMT in the count field,
@@ -88,15 +87,15 @@ export function readFir(r: ByteReader, s: { senderSsrc: number; mediaSsrc: numbe
   return { type: 'fir', ...s, entries };
 }
 
-export function writeFeedbackSsrcs(w: Writer, p: FeedbackBase): void {
+export function writeFeedbackSsrcs(w: ByteWriter, p: FeedbackBase): void {
   w.u32(p.senderSsrc).u32(p.mediaSsrc);
 }
 
-export function writeNackFci(w: Writer, p: GenericNack): void {
+export function writeNackFci(w: ByteWriter, p: GenericNack): void {
   for (const x of p.pairs) w.u16(x.pid).u16(x.blp);
 }
 
-export function writeFirFci(w: Writer, p: FullIntraRequest): void {
+export function writeFirFci(w: ByteWriter, p: FullIntraRequest): void {
   for (const e of p.entries) w.u32(e.ssrc).u8(e.sequenceNumber).u24(0);
 }
 

@@ -1,6 +1,5 @@
-import type { ByteReader } from '@rtcstack/common';
+import type { ByteReader, ByteWriter } from '@rtcstack/common';
 import type { RtcpCommon } from './header.ts';
-import type { Writer } from './writer.ts';
 
 /**
  * REMB (draft-alvestrand-rmcat-remb-03 §2.2): a receiver's estimate of the total bitrate the
@@ -41,7 +40,7 @@ export function readRemb(r: ByteReader, s: { senderSsrc: number; mediaSsrc: numb
   return { type: 'remb', ...s, exponent, mantissa, bitrate: mantissa * 2 ** exponent, ssrcs };
 }
 
-export function writeRembFci(w: Writer, p: Remb): void {
+export function writeRembFci(w: ByteWriter, p: Remb): void {
   if (p.ssrcs.length > 255) throw new RangeError('rtcp: REMB carries at most 255 SSRCs');
   if (p.exponent < 0 || p.exponent > 63 || p.mantissa < 0 || p.mantissa > 0x3ffff) throw new RangeError('rtcp: REMB exponent/mantissa out of range');
   w.u8(0x52).u8(0x45).u8(0x4d).u8(0x42).u8(p.ssrcs.length).u24((p.exponent << 18) | p.mantissa);

@@ -1,6 +1,5 @@
-import { ParseError, type ByteReader } from '@rtcstack/common';
+import { ParseError, type ByteReader, type ByteWriter } from '@rtcstack/common';
 import type { RtcpCommon } from './header.ts';
-import type { Writer } from './writer.ts';
 
 /** A reception report block (RFC 3550 §6.4.1): what one receiver saw of one source. */
 export interface ReportBlock {
@@ -59,7 +58,7 @@ export function readReportBlock(r: ByteReader): ReportBlock {
   };
 }
 
-export function writeReportBlock(w: Writer, b: ReportBlock): void {
+export function writeReportBlock(w: ByteWriter, b: ReportBlock): void {
   if (b.cumulativeLost < -0x800000 || b.cumulativeLost > 0x7fffff) throw new RangeError('rtcp: cumulativeLost must fit 24-bit signed');
   w.u32(b.ssrc).u8(b.fractionLost).u24(b.cumulativeLost & 0xffffff);
   w.u32(b.highestSequence).u32(b.jitter).u32(b.lastSr).u32(b.delaySinceLastSr);
@@ -94,13 +93,13 @@ export function readReceiverReport(r: ByteReader, count: number): Omit<ReceiverR
   return { type: 'rr', ssrc, reports, ...(ext.length ? { profileExtension: ext } : {}) };
 }
 
-export function writeSenderReport(w: Writer, p: SenderReport): void {
+export function writeSenderReport(w: ByteWriter, p: SenderReport): void {
   w.u32(p.ssrc).u32(p.ntpSeconds).u32(p.ntpFraction).u32(p.rtpTimestamp).u32(p.packetCount).u32(p.octetCount);
   for (const b of p.reports) writeReportBlock(w, b);
   if (p.profileExtension) w.bytes(p.profileExtension);
 }
 
-export function writeReceiverReport(w: Writer, p: ReceiverReport): void {
+export function writeReceiverReport(w: ByteWriter, p: ReceiverReport): void {
   w.u32(p.ssrc);
   for (const b of p.reports) writeReportBlock(w, b);
   if (p.profileExtension) w.bytes(p.profileExtension);

@@ -1,6 +1,5 @@
-import { ParseError, type ByteReader } from '@rtcstack/common';
+import { ParseError, type ByteReader, type ByteWriter } from '@rtcstack/common';
 import type { RtcpCommon } from './header.ts';
-import type { Writer } from './writer.ts';
 
 /** SDES item types (RFC 3550 §6.5.1-6.5.8). */
 export const SdesItemType = {
@@ -79,7 +78,7 @@ export function readSdes(r: ByteReader, count: number): Omit<SourceDescription, 
   return { type: 'sdes', chunks };
 }
 
-export function writeSdes(w: Writer, p: SourceDescription): void {
+export function writeSdes(w: ByteWriter, p: SourceDescription): void {
   for (const c of p.chunks) {
     const start = w.length;
     w.u32(c.ssrc);

@@ -1,6 +1,5 @@
-import type { ByteReader } from '@rtcstack/common';
+import type { ByteReader, ByteWriter } from '@rtcstack/common';
 import type { RtcpCommon } from './header.ts';
-import type { Writer } from './writer.ts';
 
 /**
  * Transport-wide congestion control feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01
@@ -99,7 +98,7 @@ export function readTwcc(r: ByteReader, s: { senderSsrc: number; mediaSsrc: numb
   return { type: 'twcc', ...s, baseSequence, packetStatusCount, referenceTime, feedbackPacketCount, chunks, deltas };
 }
 
-export function writeTwccFci(w: Writer, p: TransportCcFeedback): void {
+export function writeTwccFci(w: ByteWriter, p: TransportCcFeedback): void {
   w.u16(p.baseSequence).u16(p.packetStatusCount).u24(p.referenceTime & 0xffffff).u8(p.feedbackPacketCount);
   for (const c of p.chunks) {
     if (c.kind === 'run') {
