@@ -19,3 +19,14 @@ export { DtlsEndpoint, type DtlsState } from './endpoint.ts';
 export { DtlsUdpConnection, type DtlsUdpOptions } from './udp.ts';
 export * from './prf.ts';
 export * from './x509/index.ts';
+
+// Wire codecs, for labs, captures and interop checks (the endpoint is all an application needs).
+export { decodeRecords, encodeRecord, RECORD_HEADER_LENGTH, type DtlsRecord } from './record.ts';
+export { decodeHandshakeFragments, encodeHandshakeMessage, fragmentHandshake, HANDSHAKE_HEADER_LENGTH, type HandshakeFragment } from './handshake.ts';
+export { HandshakeReassembler, type HandshakeMessage } from './reassembler.ts';
+export { RecordProtection } from './record-protection.ts';
+export { ReplayWindow } from './replay-window.ts';
+/** Handshake message codecs: messages.clientHello.decode(body), messages.serverHello.encode(m), ... */
+export * as messages from './messages.ts';
+/** Extension codecs: extensions.useSrtp.decode(data), extensions.findExtension(list, type), ... */
+export * as extensions from './extensions.ts';
