@@ -1,9 +1,11 @@
-import { seededRandom } from '@rtcstack/common';
+import { seededRandom, toHex } from '@rtcstack/common';
 import {
   decodeRtcp,
   decodeRtp,
+  encodeRtcp,
   g711Decode,
   g711Encode,
+  nackPairsFromSequenceNumbers,
   SdesItemType,
   ToneGenerator,
   type RtcpPacket,
@@ -45,6 +47,15 @@ describe('AudioSender on its own', () => {
     const tone = new ToneGenerator(440, 8000, 0.5);
     expect(packets[0].payload).toEqual(g711Encode('ulaw', tone.next(160)));
     expect(packets[1].payload).toEqual(g711Encode('ulaw', tone.next(160)));
+  });
+
+  it('writes the bytes shown in src/media/README.md (first packet with seededRandom(1), a NACK for two of it)', () => {
+    const sender = new AudioSender({ ssrc: 0x11223344, payloadType: 0, cname: 'alice', random: seededRandom(1) });
+    sender.start(0);
+    const first = sender.pollOutput()!;
+    expect(toHex(first.data.subarray(0, 20))).toBe('8080a0969083bc1211223344' + 'ffa99b949090939a');
+    const nack = encodeRtcp([{ type: 'nack', senderSsrc: 0x55667788, mediaSsrc: 0x11223344, pairs: nackPairsFromSequenceNumbers([0xa09a, 0xa09c]) }]);
+    expect(toHex(nack)).toBe('81cd0003' + '55667788' + '11223344' + 'a09a0002');
   });
 
   it('PCMA uses A-law', () => {

@@ -1,7 +1,7 @@
 /** A sent RTP packet kept for retransmission. */
 export interface HistoryEntry {
   readonly sequenceNumber: number;
-  /** The exact bytes first sent (retransmitted as they are: same sequence number, RFC 4585 §3.3). */
+  /** The exact bytes first sent. Without RFC 4588 (RTX) negotiated, a resend is the same packet again. */
   readonly data: Uint8Array;
   readonly payloadLength: number;
   readonly sentAt: number;
