@@ -210,6 +210,26 @@ d('OpenSSL s_client -> our server', () => {
   }
 });
 
+d('NSS key log', () => {
+  it('our CLIENT_RANDOM line equals the one OpenSSL writes for the same session', async () => {
+    const port = await freePort();
+    const keylog = join(dir, `keylog-${port}.txt`);
+    const srv = openssl(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-naccept', '1', '-cert', files.ecCrt, '-key', files.ecKey, '-keylogfile', keylog, ...SRTP_ARGS], true);
+    await srv.ready;
+    let ours = '';
+    const conn = await DtlsUdpConnection.open({ role: 'client', certificate: ecCert, remote: { address: '127.0.0.1', port }, srtpProfiles: OURS, keyLog: (l) => (ours = l) });
+    try {
+      await conn.connected();
+      await srv.done;
+      expect(ours).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/);
+      const theirs = readFileSync(keylog, 'utf8').split('\n').filter((l) => l.startsWith('CLIENT_RANDOM'));
+      expect(theirs).toContain(ours);
+    } finally {
+      conn.close();
+    }
+  });
+});
+
 d('the CLI (npm run dtls)', () => {
   const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
   const cli = join(process.cwd(), 'packages', 'dtls', 'src', 'cli.ts');
