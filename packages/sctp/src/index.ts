@@ -18,3 +18,4 @@ export * from './dcep.ts';
 export * from './writer.ts';
 export * from './datachannel.ts';
 export * from './sctp-transport.ts';
+export * from './udp.ts';

@@ -1,0 +1,333 @@
+/**
+ * `npm run bench -- datachannel [--json] [--mib 64] [--msg 16384] [--mtu 1200] [--no-werift]`
+ *
+ * Throughput of a reliable, ordered data channel between two peers in two processes on
+ * 127.0.0.1: 64 MiB in 16 KiB messages, the sender pacing itself on bufferedAmount /
+ * bufferedamountlow. Reports MB/s (10^6 bytes), CPU seconds of both processes, and peak RSS.
+ *
+ * Ours: SCTP WITHOUT DTLS (one UDP datagram = one SCTP packet) until packages/dtls can carry
+ * application data; the `Link` below is where DTLS slots in. werift: two RTCPeerConnections
+ * (ICE + DTLS + SCTP), kept on loopback with a local STUN server and a candidate-pair filter.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { SctpTransport, UdpPacketDriver, type DataChannel } from '@rtcstack/sctp';
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(`--${name}`);
+const opt = (name: string, dflt: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const TOTAL = opt('mib', 64) * 1024 * 1024;
+const MSG = opt('msg', 16384);
+const MTU = opt('mtu', 1200);
+const HIGH = 4 * 1024 * 1024;
+const LOW = 1024 * 1024;
+const LOOPBACK = '127.0.0.1';
+const dbg = process.env.BENCH_DEBUG ? (...a: unknown[]) => console.error(`[${process.pid}]`, ...a) : () => {};
+/** Keep only loopback candidates in SDP, so the peer never tries another address. */
+const loopbackSdp = (sdp: string): string =>
+  sdp
+    .split('\r\n')
+    .filter((l) => !l.startsWith('a=candidate:') || l.split(' ')[4] === LOOPBACK)
+    .join('\r\n');
+
+interface ProcStats {
+  cpuSeconds: number;
+  maxRssMiB: number;
+}
+interface Result {
+  stack: string;
+  bytes: number;
+  seconds: number;
+  mbPerSecond: number;
+  cpuSeconds: number;
+  peakRssMiB: number;
+  note?: string;
+}
+type ChildMsg =
+  | { kind: 'port'; port: number }
+  | { kind: 'offer'; sdp: string }
+  | { kind: 'answer'; sdp: string }
+  | { kind: 'candidate'; candidate: unknown }
+  | { kind: 'stats'; stats: ProcStats }
+  | { kind: 'stun'; port: number }
+  | { kind: 'peer'; port: number };
+
+const procStats = (cpu0: NodeJS.CpuUsage): ProcStats => {
+  const c = process.cpuUsage(cpu0);
+  return { cpuSeconds: (c.user + c.system) / 1e6, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+};
+
+const bindUdp = (): Promise<Socket> =>
+  new Promise((resolve) => {
+    // Large kernel buffers: loopback drops datagrams when a burst outruns the reader.
+    const s = createSocket({ type: 'udp4', recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 });
+    s.bind(0, LOOPBACK, () => resolve(s));
+  });
+
+const send = (p: ChildProcess | NodeJS.Process, m: ChildMsg): void => {
+  p.send?.(m);
+};
+const next = <K extends ChildMsg['kind']>(p: ChildProcess | NodeJS.Process, kind: K): Promise<Extract<ChildMsg, { kind: K }>> =>
+  new Promise((resolve) => {
+    const on = (m: ChildMsg): void => {
+      if (m.kind === kind) {
+        p.off('message', on);
+        resolve(m as Extract<ChildMsg, { kind: K }>);
+      }
+    };
+    p.on('message', on);
+  });
+
+/** Send TOTAL bytes with backpressure; resolve when the peer says "done". */
+function pumpChannel(
+  ch: { send(d: Uint8Array | Buffer): void; readonly bufferedAmount: number },
+  onLow: (fn: () => void) => void,
+  onDone: (fn: () => void) => void,
+  kick: () => void,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const payload = new Uint8Array(MSG).fill(0x61);
+    let sent = 0;
+    const t0 = performance.now();
+    const fill = (): void => {
+      while (sent < TOTAL && ch.bufferedAmount < HIGH) {
+        ch.send(payload);
+        sent += MSG;
+      }
+      kick();
+    };
+    onLow(fill);
+    onDone(() => resolve((performance.now() - t0) / 1000));
+    fill();
+  });
+}
+
+// ───────────────────────── ours: SCTP over UDP (no DTLS yet) ─────────────────────────
+
+/** Where DTLS will slot in: today a UDP socket carries SCTP packets directly. */
+function ourPeer(role: 'client' | 'server', socket: Socket, remotePort: number): { t: SctpTransport; driver: UdpPacketDriver } {
+  const t = new SctpTransport({ role, mtu: MTU, maxMessageSize: 1 << 20 });
+  const driver = new UdpPacketDriver(t, socket, { address: LOOPBACK, port: remotePort });
+  t.start(performance.now());
+  driver.flush();
+  return { t, driver };
+}
+
+async function oursChild(): Promise<void> {
+  const cpu0 = process.cpuUsage();
+  const socket = await bindUdp();
+  send(process, { kind: 'port', port: socket.address().port });
+  const { port } = await next(process, 'peer');
+  const { t, driver } = ourPeer('server', socket, port);
+  let received = 0;
+  t.ondatachannel = (ch) => {
+    ch.onmessage = (e) => {
+      received += typeof e.data === 'string' ? e.data.length : e.data.length;
+      if (received >= TOTAL) {
+        ch.send('done');
+        driver.kick();
+        setTimeout(() => {
+          send(process, { kind: 'stats', stats: procStats(cpu0) });
+          driver.close();
+          socket.close();
+          setTimeout(() => process.exit(0), 20);
+        }, 50);
+      }
+    };
+  };
+}
+
+async function oursParent(): Promise<Result> {
+  const child = fork(fileURLToPath(import.meta.url), ['--child-ours', ...args], { execArgv: process.execArgv });
+  const cpu0 = process.cpuUsage();
+  const socket = await bindUdp();
+  const { port } = await next(child, 'port');
+  send(child, { kind: 'peer', port: socket.address().port });
+  const { t, driver } = ourPeer('client', socket, port);
+  const ch: DataChannel = t.createDataChannel('bench');
+  ch.bufferedAmountLowThreshold = LOW;
+  await new Promise<void>((r) => (ch.readyState === 'open' ? r() : (ch.onopen = () => r())));
+  const statsP = next(child, 'stats');
+  const seconds = await pumpChannel(
+    ch,
+    (fn) => (ch.onbufferedamountlow = fn),
+    (fn) => (ch.onmessage = (e) => e.data === 'done' && fn()),
+    () => driver.kick(),
+  );
+  const mine = procStats(cpu0);
+  const theirs = (await statsP).stats;
+  driver.close();
+  socket.close();
+  await new Promise((r) => child.once('exit', r));
+  return {
+    stack: 'rtcstack (SCTP over UDP, no DTLS)',
+    bytes: TOTAL,
+    seconds,
+    mbPerSecond: TOTAL / seconds / 1e6,
+    cpuSeconds: mine.cpuSeconds + theirs.cpuSeconds,
+    peakRssMiB: Math.max(mine.maxRssMiB, theirs.maxRssMiB),
+    note: `retransmissions ${t.association.stats.retransmissions}, packets ${t.association.stats.packetsSent}, SACKs ${t.association.stats.sacksReceived}, cwnd ${t.association.congestionWindow}, rto ${t.association.currentRto.toFixed(0)}`,
+  };
+}
+
+// ───────────────────────── werift: two RTCPeerConnections ─────────────────────────
+
+/** A minimal STUN binding responder (RFC 8489 §6.3.1, XOR-MAPPED-ADDRESS) so werift never asks a public server. */
+async function localStun(): Promise<Socket> {
+  const s = await bindUdp();
+  s.on('message', (msg, rinfo) => {
+    if (msg.length < 20 || msg.readUInt16BE(0) !== 0x0001 || msg.readUInt32BE(4) !== 0x2112a442) return;
+    const out = Buffer.alloc(32);
+    out.writeUInt16BE(0x0101, 0);
+    out.writeUInt16BE(12, 2);
+    msg.copy(out, 4, 4, 20);
+    out.writeUInt16BE(0x0020, 20);
+    out.writeUInt16BE(8, 22);
+    out.writeUInt16BE(0x0001, 24);
+    out.writeUInt16BE(rinfo.port ^ 0x2112, 26);
+    const ip = rinfo.address.split('.').map(Number);
+    out.writeUInt32BE((((ip[0] << 24) | (ip[1] << 16) | (ip[2] << 8) | ip[3]) ^ 0x2112a442) >>> 0, 28);
+    s.send(out, rinfo.port, rinfo.address);
+  });
+  return s;
+}
+
+async function weriftPc(stunPort: number) {
+  const { RTCPeerConnection } = await import('werift');
+  const loopbackOnly = (c: { host?: string }): boolean => c.host === LOOPBACK;
+  return new RTCPeerConnection({
+    iceServers: [{ urls: `stun:${LOOPBACK}:${stunPort}` }],
+    iceAdditionalHostAddresses: [LOOPBACK],
+    iceUseIpv6: false,
+    iceFilterCandidatePair: (pair: { localCandidate: { host?: string }; remoteCandidate: { host?: string } }) =>
+      loopbackOnly(pair.localCandidate) && loopbackOnly(pair.remoteCandidate),
+  } as ConstructorParameters<typeof RTCPeerConnection>[0]);
+}
+
+const isLoopbackCandidate = (c: { candidate?: string } | undefined): boolean =>
+  !!c?.candidate && c.candidate.split(' ')[4] === LOOPBACK;
+
+async function weriftChild(): Promise<void> {
+  const cpu0 = process.cpuUsage();
+  const stunP = next(process, 'stun');
+  send(process, { kind: 'port', port: 0 }); // ready: messages sent before a listener exists are lost
+  const { port: stunPort } = await stunP;
+  const offerP = next(process, 'offer');
+  const pc = await weriftPc(stunPort);
+  pc.onIceCandidate.subscribe((c) => {
+    const j = c?.toJSON();
+    if (isLoopbackCandidate(j)) send(process, { kind: 'candidate', candidate: j });
+  });
+  process.on('message', (m: ChildMsg) => {
+    if (m.kind === 'candidate') void pc.addIceCandidate(m.candidate as Parameters<typeof pc.addIceCandidate>[0]);
+  });
+  let received = 0;
+  pc.onDataChannel.subscribe((ch) => {
+    ch.onMessage.subscribe((data: Buffer | string) => {
+      received += data.length;
+      if (received >= TOTAL) {
+        ch.send('done');
+        setTimeout(() => {
+          send(process, { kind: 'stats', stats: procStats(cpu0) });
+          void pc.close();
+          setTimeout(() => process.exit(0), 20);
+        }, 50);
+      }
+    });
+  });
+  const { sdp } = await offerP;
+  await pc.setRemoteDescription({ type: 'offer', sdp });
+  await pc.setLocalDescription(await pc.createAnswer());
+  send(process, { kind: 'answer', sdp: loopbackSdp(pc.localDescription!.sdp) });
+  dbg('answer sent');
+}
+
+async function weriftParent(): Promise<Result> {
+  const stun = await localStun();
+  const stunPort = stun.address().port;
+  const child = fork(fileURLToPath(import.meta.url), ['--child-werift', ...args], { execArgv: process.execArgv });
+  await next(child, 'port');
+  send(child, { kind: 'stun', port: stunPort });
+  const cpu0 = process.cpuUsage();
+  const pc = await weriftPc(stunPort);
+  pc.onIceCandidate.subscribe((c) => {
+    const j = c?.toJSON();
+    if (isLoopbackCandidate(j)) send(child, { kind: 'candidate', candidate: j });
+  });
+  child.on('message', (m: ChildMsg) => {
+    if (m.kind === 'candidate') void pc.addIceCandidate(m.candidate as Parameters<typeof pc.addIceCandidate>[0]);
+  });
+  const ch = pc.createDataChannel('bench');
+  await pc.setLocalDescription(await pc.createOffer());
+  send(child, { kind: 'offer', sdp: loopbackSdp(pc.localDescription!.sdp) });
+  dbg('offer sent');
+  const { sdp } = await next(child, 'answer');
+  await pc.setRemoteDescription({ type: 'answer', sdp });
+  dbg('answer applied');
+  pc.iceConnectionStateChange.subscribe((s: string) => dbg('ice', s));
+  pc.connectionStateChange.subscribe((s: string) => dbg('pc', s));
+  await new Promise<void>((r) => (ch.readyState === 'open' ? r() : ch.stateChanged.subscribe((s: string) => s === 'open' && r())));
+  dbg('channel open');
+  ch.bufferedAmountLowThreshold = LOW;
+  const statsP = next(child, 'stats');
+  const seconds = await pumpChannel(
+    { send: (d) => ch.send(Buffer.from(d.buffer, d.byteOffset, d.byteLength)), get bufferedAmount() { return ch.bufferedAmount; } },
+    (fn) => ch.bufferedAmountLow.subscribe(fn),
+    (fn) => ch.onMessage.subscribe((d: Buffer | string) => String(d) === 'done' && fn()),
+    () => {},
+  );
+  const mine = procStats(cpu0);
+  const theirs = (await statsP).stats;
+  await pc.close();
+  stun.close();
+  child.kill();
+  return {
+    stack: 'werift (ICE + DTLS + SCTP)',
+    bytes: TOTAL,
+    seconds,
+    mbPerSecond: TOTAL / seconds / 1e6,
+    cpuSeconds: mine.cpuSeconds + theirs.cpuSeconds,
+    peakRssMiB: Math.max(mine.maxRssMiB, theirs.maxRssMiB),
+  };
+}
+
+// ───────────────────────── main ─────────────────────────
+
+const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`${what}: timed out after ${ms} ms`)), ms).unref())]);
+
+if (flag('child-ours')) await oursChild();
+else if (flag('child-werift')) await weriftChild();
+else {
+  const results: Result[] = [];
+  const errors: string[] = [];
+  results.push(await withTimeout(oursParent(), 120_000, 'rtcstack'));
+  if (!flag('no-werift')) {
+    try {
+      results.push(await withTimeout(weriftParent(), 300_000, 'werift'));
+    } catch (e) {
+      errors.push(`werift: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const ratio = results.length === 2 ? results[0].mbPerSecond / results[1].mbPerSecond : undefined;
+  if (flag('json')) {
+    console.log(JSON.stringify({ bench: 'datachannel', bytes: TOTAL, messageSize: MSG, mtu: MTU, results, ratio, errors }, null, 2));
+  } else {
+    console.log(`data channel throughput: ${TOTAL / 1048576} MiB in ${MSG}-byte messages, reliable ordered, two processes, 127.0.0.1`);
+    console.log(`${'stack'.padEnd(36)} ${'MB/s'.padStart(8)} ${'seconds'.padStart(8)} ${'CPU s'.padStart(7)} ${'peak RSS MiB'.padStart(13)}`);
+    for (const r of results) {
+      console.log(
+        `${r.stack.padEnd(36)} ${r.mbPerSecond.toFixed(1).padStart(8)} ${r.seconds.toFixed(2).padStart(8)} ${r.cpuSeconds.toFixed(2).padStart(7)} ${r.peakRssMiB.toFixed(0).padStart(13)}`,
+      );
+    }
+    for (const r of results) if (r.note) console.log(`  ${r.stack}: ${r.note}`);
+    if (ratio !== undefined) console.log(`ratio rtcstack / werift: ${ratio.toFixed(1)}x  (ours has no DTLS yet: not a like-for-like comparison)`);
+    for (const e of errors) console.log(e);
+  }
+  process.exit(0);
+}

@@ -1,0 +1,72 @@
+import type { Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+
+/** The sans-IO shape an adapter drives (SctpTransport, or anything packet-in/packet-out). */
+export interface PacketCore {
+  handleInput(now: number, packet: Uint8Array): void;
+  handleTimeout(now: number): void;
+  pollOutput(): Uint8Array | undefined;
+  nextTimeout(): number | undefined;
+}
+
+/**
+ * A thin node:dgram adapter: one UDP datagram = one SCTP packet (SCTP over UDP without DTLS, for
+ * benchmarks and experiments; WebRTC puts DTLS in between). Timers via setTimeout, time from
+ * performance.now(). Call kick() after the application queued data.
+ */
+export class UdpPacketDriver {
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
+  private kickQueued = false;
+
+  constructor(
+    private readonly core: PacketCore,
+    private readonly socket: Socket,
+    private readonly remote: { address: string; port: number },
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    socket.on('message', (msg) => {
+      core.handleInput(this.clock(), new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+      this.kick();
+    });
+  }
+
+  /**
+   * Flush soon, coalesced: every datagram read in one event-loop poll phase (and every send in
+   * the same tick) is processed before one flush, so a burst of DATA gets one SACK that covers
+   * it (RFC 9260 §6.2 allows acking more than every second packet when they arrive together).
+   */
+  kick(): void {
+    if (this.kickQueued) return;
+    this.kickQueued = true;
+    setImmediate(() => {
+      this.kickQueued = false;
+      this.flush();
+    });
+  }
+
+  flush(): void {
+    for (let p; (p = this.core.pollOutput()); ) this.socket.send(p, this.remote.port, this.remote.address);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const t = this.core.nextTimeout();
+    if (t === this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = t;
+    if (t === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = undefined;
+      this.core.handleTimeout(this.clock());
+      this.flush();
+    }, Math.max(0, t - this.clock()));
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
