@@ -226,6 +226,8 @@ export class IceAgent {
       }
       for (const t of this.options.turnServers ?? []) {
         if (!sameFamily(t.address, base.address)) continue;
+        // After a restart the allocation is still ours: keep it rather than allocate again.
+        if (this.turns.some((x) => sameAddress(x.base, base.address) && sameAddress(x.client.server, t.address) && x.client.state !== 'failed')) continue;
         const client = new TurnClient({ server: t.address, username: t.username, password: t.password, random: this.random, rto: this.rto });
         const entry: TurnEntry = { client, base: base.address };
         this.turns.push(entry);
@@ -309,7 +311,7 @@ export class IceAgent {
     this.remote = undefined;
     this.generation++;
     this.remoteEnded = false;
-    for (const p of this.pairs) if (p.transaction && p !== this.selected) this.transactions.cancel(p.transaction);
+    for (const p of this.pairs) if (p !== this.selected) this.cancelCheck(p);
     this.pairs = this.selected ? [this.selected] : [];
     this.triggered = [];
     this.remoteCandidates = [];
@@ -655,7 +657,7 @@ export class IceAgent {
   }
 
   private sendCheck(now: number, pair: Pair, nominate: boolean): void {
-    if (pair.transaction) this.transactions.cancel(pair.transaction);
+    this.cancelCheck(pair);
     // §7.1.1: PRIORITY is what a prflx candidate learned from this check would get.
     const { localPreference } = splitPriority(pair.local.priority);
     const priority = candidatePriority(TYPE_PREFERENCE.prflx, localPreference, pair.local.component);
@@ -751,6 +753,13 @@ export class IceAgent {
     this.updateSelection(now);
   }
 
+  private cancelCheck(p: Pair): void {
+    if (!p.transaction) return;
+    this.transactions.cancel(p.transaction);
+    this.txPairs.delete(transactionKey(p.transaction));
+    p.transaction = undefined;
+  }
+
   private setPairState(p: Pair, s: Pair['state']): void {
     p.state = s;
   }
@@ -802,8 +811,7 @@ export class IceAgent {
       if (p === best || p.generation !== this.generation) continue;
       if (p.state === 'waiting' || p.state === 'frozen') p.state = 'failed';
       if (p.state === 'in-progress' && p.priority < best.priority && p.transaction) {
-        this.transactions.cancel(p.transaction);
-        p.transaction = undefined;
+        this.cancelCheck(p);
         p.state = 'failed';
       }
     }
