@@ -123,6 +123,8 @@ interface Case {
   group?: 'x25519' | 'secp256r1';
   verify?: boolean;
   profile?: SrtpProfileName;
+  /** OpenSSL -sigalgs (forces the signature scheme OpenSSL signs with / accepts). */
+  sigalgs?: string;
 }
 
 function cases(): Case[] {
@@ -133,6 +135,8 @@ function cases(): Case[] {
   out.push({ name: '-mtu 256 (ECDSA)', suite: ECDSA_SUITES[0], cert: 'ec', mtu: 256 });
   out.push({ name: '-mtu 256 (RSA)', suite: RSA_SUITES[0], cert: 'rsa', mtu: 256 });
   out.push({ name: 'SRTP_AEAD_AES_128_GCM only', suite: ECDSA_SUITES[0], cert: 'ec', profile: 'SRTP_AEAD_AES_128_GCM' });
+  out.push({ name: 'rsa_pkcs1_sha256 signatures (-sigalgs RSA+SHA256)', suite: RSA_SUITES[0], cert: 'rsa', sigalgs: 'RSA+SHA256:ECDSA+SHA256' });
+  out.push({ name: 'rsa_pss_rsae_sha256 signatures (-sigalgs RSA-PSS+SHA256)', suite: RSA_SUITES[0], cert: 'rsa', sigalgs: 'RSA-PSS+SHA256:ECDSA+SHA256' });
   return out;
 }
 
@@ -147,6 +151,7 @@ d('OpenSSL s_server <- our client', () => {
       if (c.mtu) args.push('-mtu', String(c.mtu));
       if (c.verify) args.push('-Verify', '1', '-verify_return_error', '-CAfile', files.oursCrt);
       if (c.profile) args.splice(args.indexOf('-use_srtp') + 1, 1, 'SRTP_AEAD_AES_128_GCM');
+      if (c.sigalgs) args.push('-sigalgs', c.sigalgs);
       const srv = openssl(args, true);
       await srv.ready;
       const peer = c.cert === 'ec' ? ecCert : rsaCert;
@@ -196,6 +201,7 @@ d('OpenSSL s_client -> our server', () => {
         if (c.group) args.push('-groups', 'P-256');
         if (c.mtu) args.push('-mtu', String(c.mtu));
         if (c.profile) args.splice(args.indexOf('-use_srtp') + 1, 1, 'SRTP_AEAD_AES_128_GCM');
+        if (c.sigalgs) args.push('-sigalgs', c.sigalgs);
         const cli = openssl(args, false);
         const ev = await connected;
         expect(ev.cipherSuite).toBe(c.suite);
@@ -203,6 +209,9 @@ d('OpenSSL s_client -> our server', () => {
         const km = toHex(conn.endpoint.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60));
         const run = await cli.done;
         expect(run.keyingMaterial, run.output).toBe(km);
+        // s_client reports how our server signed its ServerKeyExchange.
+        if (c.sigalgs?.startsWith('RSA+')) expect(run.output).toMatch(/Peer signature type: RSA\n/);
+        if (c.sigalgs?.startsWith('RSA-PSS')) expect(run.output).toMatch(/Peer signature type: RSA-PSS/);
       } finally {
         conn.close();
       }
