@@ -408,6 +408,9 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
 
   private async applyLocal(type: RTCSdpType, sdp: string): Promise<void> {
     const desc = new RTCSessionDescription({ type, sdp });
+    // Candidates found while applying (an ICE restart re-gathers at once) are announced from the
+    // gathering task, after this description has been handed to the application.
+    this.holdCandidates = true;
     if (type === 'offer') {
       this.pendingLocal = desc;
       this.lastCreatedOffer = '';
@@ -784,6 +787,7 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
         if (this.gatherPending) {
           this.gatherPending = false;
           this.marks.gatherStart ??= now;
+          this.releaseCandidates();
           this.core.gather(now);
         }
         this.core.handleTimeout(now);
@@ -813,6 +817,16 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
     this.transport.setTimer(t);
   }
 
+  private holdCandidates = false;
+  private heldCandidates: CoreOutput[] = [];
+
+  private releaseCandidates(): void {
+    this.holdCandidates = false;
+    const held = this.heldCandidates;
+    this.heldCandidates = [];
+    for (const o of held) this.onCore(o);
+  }
+
   private drain(): void {
     if (this.draining) {
       this.redrain = true;
@@ -833,6 +847,10 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
 
   private onCore(o: CoreOutput): void {
     const now = this.now();
+    if (this.holdCandidates && (o.type === 'ice-candidate' || o.type === 'ice-gathering-state')) {
+      this.heldCandidates.push(o);
+      return;
+    }
     this.options.onCoreOutput?.(o, now);
     switch (o.type) {
       case 'transmit':
