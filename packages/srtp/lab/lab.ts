@@ -9,6 +9,7 @@
  *   --unprotect      the packet is SRTP; verify and decrypt it
  *   --rtcp           the packet is RTCP / SRTCP (then --index N sets the SRTCP index, default 1)
  *   --json           print the result as JSON (output packet as hex) for scripts
+ *   Exit status 1 when --unprotect rejects the packet (the JSON then has "result": "<reason>").
  *
  * Without a packet, the built-in example is libsrtp's reference packet (test/srtp_driver.c,
  * srtp_validate / srtp_validate_gcm): SSRC cafebabe, SEQ 1234, 16 bytes of 0xab.
@@ -262,3 +263,5 @@ if (outPkt) {
 
 if (json) console.log(JSON.stringify(report, null, 2));
 else console.log(out.join('\n'));
+// A rejected packet is a failure for scripts too.
+if (report.result !== undefined && report.result !== 'ok') process.exitCode = 1;
