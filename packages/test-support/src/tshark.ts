@@ -137,8 +137,9 @@ export function expertInfos(layers: Layers): ExpertInfo[] {
             message: String(o['_ws.expert.message'] ?? JSON.stringify(o)),
           });
         }
-      } else if (k === '_ws.malformed' || k.startsWith('_ws.malformed')) {
-        out.push({ severity: 'error', group: 'malformed', message: JSON.stringify(v) });
+      } else if (k === '_ws.malformed' && typeof v === 'string') {
+        // The "Malformed Packet" marker; its expert item (walked into below) says why.
+        out.push({ severity: 'error', group: 'malformed', message: v });
       }
       walk(v);
     }
