@@ -111,7 +111,7 @@ function pumpChannel(
 
 /** Where DTLS will slot in: today a UDP socket carries SCTP packets directly. */
 function ourPeer(role: 'client' | 'server', socket: Socket, remotePort: number): { t: SctpTransport; driver: UdpPacketDriver } {
-  const t = new SctpTransport({ role, mtu: MTU, maxMessageSize: 1 << 20 });
+  const t = new SctpTransport({ role, mtu: MTU, maxMessageSize: 1 << 20, clock: () => performance.now() });
   const driver = new UdpPacketDriver(t, socket, { address: LOOPBACK, port: remotePort });
   t.start(performance.now());
   driver.flush();

@@ -19,3 +19,4 @@ export * from './writer.ts';
 export * from './datachannel.ts';
 export * from './sctp-transport.ts';
 export * from './udp.ts';
+export * from './describe.ts';

@@ -11,6 +11,12 @@ export interface SctpTransportOptions extends SctpOptions {
   readonly role: 'client' | 'server';
   /** The peer's a=max-message-size (RFC 8841 §6); 65536 when the SDP has none. */
   readonly maxMessageSize?: number;
+  /**
+   * The caller's clock (ms), read when the W3C-shaped API (send, close, createDataChannel) is used
+   * outside handleInput/handleTimeout. Without it the time of the last input is used. Adapters pass
+   * performance.now, simulations their virtual clock.
+   */
+  readonly clock?: () => number;
 }
 
 export type SctpTransportState = 'connecting' | 'connected' | 'closed';
@@ -41,8 +47,11 @@ export class SctpTransport implements ChannelHost {
   /** Every association state change, for labs and tests. */
   onassociationstate: ((s: AssociationState) => void) | null = null;
 
+  private readonly clock: (() => number) | undefined;
+
   constructor(opts: SctpTransportOptions) {
     this.association = new SctpAssociation(opts);
+    this.clock = opts.clock;
     this.role = opts.role;
     this.maxMessageSize = opts.maxMessageSize ?? 65536;
   }
@@ -96,6 +105,7 @@ export class SctpTransport implements ChannelHost {
 
   /** W3C createDataChannel(). */
   createDataChannel(label: string, init: DataChannelInit = {}): DataChannel {
+    this.tick();
     if (this._state === 'closed') throw new Error('SCTP transport is closed');
     let id: number;
     if (init.negotiated) {
@@ -144,6 +154,7 @@ export class SctpTransport implements ChannelHost {
   // ---- ChannelHost ----
 
   sendOnStream(ch: DataChannel, ppid: number, data: Uint8Array): void {
+    this.tick();
     this.association.send(this.now, ch.id!, ppid, data, {
       unordered: !ch.ordered && !ch.ackPending,
       maxRetransmits: ch.maxRetransmits ?? undefined,
@@ -160,6 +171,7 @@ export class SctpTransport implements ChannelHost {
   }
 
   closeChannel(ch: DataChannel): void {
+    this.tick();
     const id = ch.id!;
     if (this._state !== 'connected') {
       this.finishClose(ch);
@@ -167,6 +179,10 @@ export class SctpTransport implements ChannelHost {
     }
     // RFC 8831 §6.7: close by resetting the outgoing stream (after its queued data).
     this.association.resetStreams(this.now, [id]);
+  }
+
+  private tick(): void {
+    if (this.clock) this.now = this.clock();
   }
 
   private finishClose(ch: DataChannel): void {

@@ -7,8 +7,9 @@ function transports(link: LinkSettings = { delayMs: 10 }, extra: Partial<SctpTra
   const net = new Network({ seed, defaultLink: link });
   const sa = net.addHost('a', ['10.0.0.1']).bind(5000);
   const sb = net.addHost('b', ['10.0.0.2']).bind(5000);
-  const client = new SctpTransport({ role: 'client', random: seededRandom(seed + 100), maxRetransmits: 100, ...extra });
-  const server = new SctpTransport({ role: 'server', random: seededRandom(seed + 200), maxRetransmits: 100, ...extra });
+  const clock = (): number => net.now;
+  const client = new SctpTransport({ role: 'client', random: seededRandom(seed + 100), maxRetransmits: 100, clock, ...extra });
+  const server = new SctpTransport({ role: 'server', random: seededRandom(seed + 200), maxRetransmits: 100, clock, ...extra });
   for (const [t, s, peer] of [
     [client, sa, sb],
     [server, sb, sa],
