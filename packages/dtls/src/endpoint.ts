@@ -794,7 +794,9 @@ export class DtlsEndpoint implements RecordWriter {
     this.transcript = [];
     this.addTranscript(m);
     this.peerFlightLastSeq = m.messageSeq;
-    this.sendSeq = m.messageSeq; // RFC 6347 §4.2.2: our message_seq continues from the ClientHello's
+    // The HelloVerifyRequest echoed the ClientHello's message_seq; like OpenSSL, our ServerHello then
+    // takes the same number as the ClientHello that carried the cookie (a client accepts either).
+    this.sendSeq = m.messageSeq;
     this.reassembler.reset(m.messageSeq + 1);
 
     const exts: Extension[] = [renegotiationInfo.encodeEmpty(), extendedMasterSecretExt()];
