@@ -275,7 +275,12 @@ export class IceAgent {
       if (existing.type === 'prflx') {
         // §7.3.1.3: a signalled candidate replaces the prflx one learned from checks.
         this.remoteCandidates = this.remoteCandidates.map((r) => (r === existing ? c : r));
-        for (const p of this.pairs) if (p.remote === existing) Object.assign(p, { remote: c });
+        for (const p of this.pairs) {
+          if (p.remote !== existing) continue;
+          Object.assign(p, { remote: c, foundation: `${p.local.foundation}:${c.foundation}` });
+          p.priority = this.priorityOf(p.local, c);
+        }
+        this.sortPairs();
       }
       return;
     }

@@ -92,7 +92,11 @@ interface Context {
   readonly purpose: Purpose;
   /** Whether the request carried credentials (a 401 to an authenticated request is final). */
   readonly authenticated: boolean;
+  /** 438 retries so far for this request: bounded, so two parties cannot loop forever. */
+  readonly staleRetries: number;
 }
+
+const MAX_STALE_RETRIES = 3;
 
 interface Peer {
   readonly address: Address;
@@ -326,7 +330,7 @@ export class TurnClient {
     this.outputs.push({ type: 'send', data });
   }
 
-  private request(now: number, purpose: Purpose): void {
+  private request(now: number, purpose: Purpose, staleRetries = 0): void {
     const attributes: TypedAttribute[] = [];
     let method: number;
     switch (purpose.kind) {
@@ -363,7 +367,7 @@ export class TurnClient {
       fingerprint: true,
     });
     this.stats.requests++;
-    this.transactions.start(now, bytes, this.server, { key: authenticated ? this.key : undefined, context: { purpose, authenticated } });
+    this.transactions.start(now, bytes, this.server, { key: authenticated ? this.key : undefined, context: { purpose, authenticated, staleRetries } });
     this.drain(now);
   }
 
@@ -392,14 +396,14 @@ export class TurnClient {
           return;
         }
         // §9.2.5: 438 Stale Nonce → the new NONCE, same credentials.
-        if (code === 438 && nonce !== undefined) {
+        if (code === 438 && nonce !== undefined && ctx.staleRetries < MAX_STALE_RETRIES) {
           this.stats.staleNonce++;
           this.nonce = nonce;
           if (realm !== undefined && realm !== this.realm) {
             this.realm = realm;
             this.key = longTermKey(this.options.username, realm, this.options.password);
           }
-          this.request(now, purpose);
+          this.request(now, purpose, ctx.staleRetries + 1);
           return;
         }
         this.failed(purpose, new TurnError(purposeName(purpose), code, err?.reason ?? 'no ERROR-CODE'));

@@ -80,3 +80,30 @@ describe('relayed candidates (TURN) through symmetric NATs', () => {
     expect(a.agent.state).toBe('closed');
   });
 });
+
+describe('TURN and the agent over time', () => {
+  test('a stale nonce mid-session is retried; a restart keeps the allocation and reconnects through it', async () => {
+    const { simTurnServer } = await import('./support/sim-turn.ts');
+    const net = new Network({ seed: 14, defaultLink: { delayMs: 10 } });
+    const turn = simTurnServer(net, 'turn', '198.51.100.5', { staleNonces: 1 });
+    const natA = net.addNat('natA', { publicAddress: '203.0.113.1', ...NAT_PRESETS.symmetric });
+    const natB = net.addNat('natB', { publicAddress: '203.0.113.2', ...NAT_PRESETS.symmetric });
+    const turnServers = [{ address: { address: '198.51.100.5', port: 3478 }, username: 'alice', password: 'alicepass' }];
+    const a = simAgent(net, 'a', [natA.addHost('a', '192.168.1.2').bind(5000)], { controlling: true, turnServers });
+    const b = simAgent(net, 'b', [natB.addHost('b', '192.168.1.3').bind(5000)], { turnServers });
+    connect(net, a, b);
+    expect(net.runUntil(() => a.agent.selectedPair !== undefined && b.agent.selectedPair !== undefined, 20_000)).toBe(true);
+    expect(turn.stats.errors[438]).toBe(1);
+    expect(a.agent.turnClients[0].stats.staleNonce + b.agent.turnClients[0].stats.staleNonce).toBe(1);
+    const allocations = turn.stats.allocations;
+    const ca = a.agent.restart(net.now);
+    const cb = b.agent.restart(net.now);
+    a.agent.setRemoteCredentials(cb.ufrag, cb.pwd);
+    b.agent.setRemoteCredentials(ca.ufrag, ca.pwd);
+    expect(net.runUntil(() => a.selections.length === 2 && b.selections.length === 2, 20_000)).toBe(true);
+    expect(turn.stats.allocations).toBe(allocations);
+    a.agent.send(net.now, bytes('\x17after restart'));
+    net.runFor(100);
+    expect(b.received.map((r) => text(r.data))).toEqual(['\x17after restart']);
+  });
+});

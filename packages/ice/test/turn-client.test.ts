@@ -63,6 +63,16 @@ describe('TURN client (RFC 8656) against the simulated server', () => {
     expect(getAttribute(last, 'NONCE')).toBe('nonce-1');
   });
 
+  test('a server that keeps saying 438 is given up on after 3 retries (reported, no loop)', () => {
+    const r = rig({ staleNonces: 100 });
+    r.client.allocate(0);
+    r.pump(0);
+    expect(r.client.stats.staleNonce).toBe(3);
+    expect(r.client.state).toBe('failed');
+    const err = r.events.find((e) => e.type === 'error');
+    expect(err?.type === 'error' && err.error instanceof TurnError && err.error.code).toBe(438);
+  });
+
   test('wrong password: a 401 to the authenticated request is reported as an error event, never thrown', () => {
     const r = rig({ password: 'wrong' });
     r.client.allocate(0);
@@ -113,6 +123,9 @@ describe('TURN client (RFC 8656) against the simulated server', () => {
     r.client.handleTimeout(240_010);
     r.pump(240_010);
     expect(r.server.stats.permissions).toBe(2);
+    r.client.handleTimeout(480_010);
+    r.pump(480_010);
+    expect(r.server.stats.channelBinds).toBe(2); // channels refreshed before their 10 minutes
   });
 
   test('a peer without a permission is dropped by the server; malformed server bytes are counted', () => {

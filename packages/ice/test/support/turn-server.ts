@@ -48,7 +48,8 @@ export class SimTurnServer {
   private readonly free: Address[];
   private readonly outputs: Datagram[] = [];
   private nonceCounter = 0;
-  private nonce = 'nonce-0';
+  /** One nonce per client transport address (RFC 8489 §9.2: the server decides their lifetime). */
+  private readonly nonces = new Map<string, string>();
   private now = 0;
 
   constructor(readonly options: SimTurnServerOptions) {
@@ -146,10 +147,20 @@ export class SimTurnServer {
     this.outputs.push({ data: buildMessage({ class: cls, method: req.method, transactionId: req.transactionId, attributes, integrity: key, fingerprint: true }), remote: client, local: this.options.listen });
   }
 
+  private nonceFor(client: Address): string {
+    const k = addressKey(client);
+    let n = this.nonces.get(k);
+    if (n === undefined) {
+      n = `nonce-${this.nonceCounter++}`;
+      this.nonces.set(k, n);
+    }
+    return n;
+  }
+
   private error(req: DecodedMessage, client: Address, code: number, key?: Uint8Array, withNonce = false): void {
     this.stats.errors[code] = (this.stats.errors[code] ?? 0) + 1;
     const attrs: TypedAttribute[] = [attr('ERROR_CODE', { code, reason: errorReason[code] ?? 'Error' })];
-    if (withNonce) attrs.push(attr('REALM', this.options.realm), attr('NONCE', this.nonce));
+    if (withNonce) attrs.push(attr('REALM', this.options.realm), attr('NONCE', this.nonceFor(client)));
     this.reply(req, client, 'error', attrs, key);
   }
 
@@ -163,9 +174,9 @@ export class SimTurnServer {
     if (password === undefined) return this.error(req, client, 401, undefined, true);
     const key = longTermKey(username, this.options.realm, password);
     if (verifyMessageIntegrity(req, key) !== 'valid') return this.error(req, client, 401, undefined, true);
-    if ((this.options.staleNonces ?? 0) > 0 || getAttribute(req, 'NONCE') !== this.nonce) {
+    if ((this.options.staleNonces ?? 0) > 0 || getAttribute(req, 'NONCE') !== this.nonceFor(client)) {
       if ((this.options.staleNonces ?? 0) > 0) this.options.staleNonces = (this.options.staleNonces ?? 0) - 1;
-      this.nonce = `nonce-${++this.nonceCounter}`;
+      this.nonces.set(addressKey(client), `nonce-${this.nonceCounter++}`);
       return this.error(req, client, 438, undefined, true);
     }
     const k = addressKey(client);
