@@ -176,6 +176,7 @@ export class DtlsEndpoint implements RecordWriter {
   private peerCertDer: Uint8Array | undefined;
   private peerPublicKey: KeyObject | undefined;
   private certificateRequested = false;
+  private peerSignalledSecureRenegotiation = false;
   private certRequestSchemes: readonly number[] = [];
   private master: Uint8Array | undefined;
   private expectedPeerVerifyData: Uint8Array | undefined;
@@ -799,7 +800,8 @@ export class DtlsEndpoint implements RecordWriter {
     this.sendSeq = m.messageSeq;
     this.reassembler.reset(m.messageSeq + 1);
 
-    const exts: Extension[] = [renegotiationInfo.encodeEmpty(), extendedMasterSecretExt()];
+    // RFC 5746 §3.6: answer with an empty renegotiation_info only when the client signalled support.
+    const exts: Extension[] = this.peerSignalledSecureRenegotiation ? [renegotiationInfo.encodeEmpty(), extendedMasterSecretExt()] : [extendedMasterSecretExt()];
     if (this.srtpProfile) exts.push(useSrtp.encode({ profiles: [this.srtpProfile.id], mki: this.srtpMki }));
     if (findExtension(ch.extensions, ExtensionType.ec_point_formats)) exts.push(ecPointFormats.encode());
     const entries: FlightEntry[] = [
@@ -843,9 +845,9 @@ export class DtlsEndpoint implements RecordWriter {
     }
     const reneg = findExtension(ch.extensions, ExtensionType.renegotiation_info);
     if (reneg && renegotiationInfo.decode(reneg.data).length !== 0) throw new HandshakeAbort('handshake_failure', 'non-empty renegotiation_info in initial handshake');
-    if (!reneg && !ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV)) {
-      // RFC 5746 §4.4 allows talking to legacy clients; WebRTC peers all send it, so we only note it.
-    }
+    // RFC 5746 §3.6: the extension or TLS_EMPTY_RENEGOTIATION_INFO_SCSV signals secure
+    // renegotiation. We never renegotiate, so a legacy client (neither) is tolerated (§4.4).
+    this.peerSignalledSecureRenegotiation = !!reneg || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     const sg = findExtension(ch.extensions, ExtensionType.supported_groups);
     const clientGroups = sg ? supportedGroups.decode(sg.data) : undefined;
     const pf = findExtension(ch.extensions, ExtensionType.ec_point_formats);
