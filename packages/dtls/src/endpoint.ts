@@ -249,7 +249,10 @@ export class DtlsEndpoint implements RecordWriter {
   handleInput(now: number, datagram: Uint8Array): void {
     this.stats.datagramsReceived++;
     if (this._state === 'closed' || this._state === 'failed') return;
-    if (this._state === 'new' && this.role === 'server') this._state = 'handshaking';
+    if (this._state === 'new') {
+      if (this.role === 'client') return; // nothing to answer before our ClientHello
+      this._state = 'handshaking';
+    }
     let records: DtlsRecord[];
     try {
       records = decodeRecords(datagram);
