@@ -8,7 +8,8 @@
  *
  * Responses are matched by transaction id. A response whose FINGERPRINT is wrong, or whose
  * integrity does not verify when the request was authenticated, is ignored as if never received
- * (§6.3.3, §9.1.5) and retransmissions continue.
+ * (§6.3.3, §9.1.4, §9.2.5) and retransmissions continue. If every response that arrived was
+ * discarded for integrity, the timeout says so (`integrityViolated`, §9.1.4).
  */
 import { ParseError, type Address, type Datagram } from '@rtcstack/common';
 import { getAttribute } from './attributes.ts';
@@ -40,8 +41,12 @@ export class StunTimeoutError extends Error {
     readonly remote: Address,
     readonly requestsSent: number,
     readonly elapsed: number,
+    /** Responses arrived, but every one failed integrity: RFC 8489 §9.1.4 says to signal that, not a plain timeout. */
+    readonly integrityViolated = false,
   ) {
-    super(`STUN transaction ${transactionKey(transactionId)} to ${remote.address}:${remote.port} timed out after ${requestsSent} requests and ${Math.round(elapsed)} ms`);
+    super(
+      `STUN transaction ${transactionKey(transactionId)} to ${remote.address}:${remote.port} ${integrityViolated ? 'got only responses that failed integrity' : 'timed out'} after ${requestsSent} requests and ${Math.round(elapsed)} ms`,
+    );
   }
 }
 
@@ -83,6 +88,8 @@ interface Transaction<C> {
   readonly rc: number;
   readonly rm: number;
   sent: number;
+  /** Responses discarded because their integrity did not verify. */
+  badIntegrity: number;
   /** When to retransmit, or (after the last request) when to give up. */
   nextAt: number;
 }
@@ -126,6 +133,7 @@ export class ClientTransactions<C = undefined> {
       rc: options.rc ?? this.timing.rc ?? 7,
       rm: options.rm ?? this.timing.rm ?? 16,
       sent: 0,
+      badIntegrity: 0,
       nextAt: now,
     };
     this.live.set(key, t);
@@ -176,6 +184,7 @@ export class ClientTransactions<C = undefined> {
     }
     if (t.key && !this.integrityAcceptable(msg, t.key)) {
       this.stats.badIntegrity++;
+      t.badIntegrity++;
       return true;
     }
     this.live.delete(key);
@@ -215,7 +224,7 @@ export class ClientTransactions<C = undefined> {
       } else {
         this.live.delete(key);
         this.stats.timeouts++;
-        const error = new StunTimeoutError(t.id, t.remote, t.sent, now - t.startedAt);
+        const error = new StunTimeoutError(t.id, t.remote, t.sent, now - t.startedAt, t.badIntegrity > 0);
         this.outputs.push({ type: 'timeout', transactionId: t.id, error, context: t.context });
       }
     }

@@ -161,6 +161,34 @@ describe('responses', () => {
     expect(out).toMatchObject({ type: 'response', rtt: 600, retransmitted: true });
   });
 
+  it('with a key, when every response that came failed integrity, the timeout says so (RFC 8489 §9.1.4)', () => {
+    const key = shortTermKey('secret');
+    const forgedRun = new ClientTransactions();
+    const req = request(key);
+    forgedRun.start(0, req, server, { key, rc: 2, rm: 2 });
+    const forged = buildMessage({
+      class: 'success',
+      method: Method.Binding,
+      transactionId: decodeMessage(req).transactionId,
+      attributes: [attr('XOR_MAPPED_ADDRESS', me)],
+      integrity: shortTermKey('other'),
+    });
+    expect(forgedRun.handleInput(10, { data: forged, remote: server })).toBe(true);
+    const silentRun = new ClientTransactions();
+    silentRun.start(0, request(key), server, { key, rc: 2, rm: 2 });
+    const outcome = (t: ClientTransactions): StunTimeoutError => {
+      t.handleTimeout(500);
+      t.handleTimeout(1500);
+      const o = drain(t).find((x) => x.type === 'timeout');
+      if (o?.type !== 'timeout') throw new Error('no timeout');
+      return o.error;
+    };
+    const violated = outcome(forgedRun);
+    expect(violated.integrityViolated).toBe(true);
+    expect(violated.message).toMatch(/failed integrity/);
+    expect(outcome(silentRun).integrityViolated).toBe(false);
+  });
+
   it('with a key, a 401 error response without integrity is accepted (sent before authentication)', () => {
     const key = shortTermKey('secret');
     const t = new ClientTransactions();
