@@ -359,6 +359,7 @@ export class IceAgent {
         }
       }
     }
+    if (this.closed) return; // closed: no answers, no data
     this.handleDatagram(now, datagram.data, datagram.remote, local);
   }
 
@@ -394,9 +395,10 @@ export class IceAgent {
     const push = (t: number | undefined): void => {
       if (t !== undefined && Number.isFinite(t)) times.push(t);
     };
-    push(this.binding.nextTimeout());
     for (const t of this.turns) push(t.client.nextTimeout());
+    // Closed: only the TURN deallocations still need time.
     if (this.closed) return times.length ? Math.min(...times) : undefined;
+    push(this.binding.nextTimeout());
     push(this.transactions.nextTimeout());
     if (!this.lite && this.hasCheckToSend()) push(Math.max(this.lastCheckAt + this.ta, 0));
     push(this.nomination(this.nowValue, false));

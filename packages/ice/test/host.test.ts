@@ -36,3 +36,21 @@ describe('host–host on the simulated network', () => {
     }
   });
 });
+
+describe('after close', () => {
+  test('a closed agent answers nothing, passes nothing up and has no timers', () => {
+    const net = new Network({ seed: 3, defaultLink: { delayMs: 10 } });
+    const a = simAgent(net, 'a', [net.addHost('a', '10.0.0.1').bind(5000)], { controlling: true, stunServers: [{ address: '10.9.9.9', port: 3478 }] });
+    const b = simAgent(net, 'b', [net.addHost('b', '10.0.0.2').bind(6000)], { controlling: false });
+    connect(net, a, b);
+    expect(net.runUntil(() => b.agent.state === 'connected' || b.agent.state === 'completed', 5000)).toBe(true);
+    a.agent.close(net.now);
+    expect(a.agent.state).toBe('closed');
+    expect(a.agent.nextTimeout()).toBeUndefined(); // the unanswered STUN request to 10.9.9.9 is forgotten too
+    const sentBefore = a.sent.length;
+    b.agent.send(net.now, bytes('\x17anyone?'));
+    net.runFor(10_000);
+    expect(a.sent.length).toBe(sentBefore);
+    expect(a.received).toEqual([]);
+  });
+});

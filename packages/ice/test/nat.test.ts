@@ -25,6 +25,9 @@ describe('server-reflexive candidates through NATs', () => {
     a.agent.send(net.now, bytes('\x80media'));
     net.runFor(100);
     expect(b.received.map((r) => text(r.data))).toEqual(['\x80media']);
+    // Nothing hidden: every datagram went to the STUN server or to one of b's candidates.
+    const allowed = new Set(['198.51.100.1:3478', ...a.agent.remoteCandidatesList.map((c) => `${c.address}:${c.port}`)]);
+    for (const s of a.sent) expect(allowed.has(`${s.remote.address}:${s.remote.port}`)).toBe(true);
   });
 
   test('both behind symmetric NATs without TURN: every pair fails, state failed', () => {
