@@ -15,7 +15,7 @@
  * srtp_validate / srtp_validate_gcm): SSRC cafebabe, SEQ 1234, 16 bytes of 0xab.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { fromHex, hexDump, toHex } from '@rtcstack/common';
+import { fromHex, hexDump, readU32 as u32, toHex } from '@rtcstack/common';
 import {
   aesCmIv,
   AesCmKeystream,
@@ -105,7 +105,6 @@ else {
 }
 report.input = hx(pkt);
 
-const u32 = (b: Uint8Array, at: number): number => ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
 const tagLen = rtcp ? profile.rtcpTagLength : profile.rtpTagLength;
 say();
 say(`3. The ${unprotect ? 'protected ' : ''}packet (${pkt.length} bytes)`);

@@ -1,4 +1,4 @@
-import { ParseError } from '@rtcstack/common';
+import { ParseError, readU32 } from '@rtcstack/common';
 
 /**
  * The only RTP/RTCP parsing SRTP needs: where the header ends (everything after it is
@@ -26,6 +26,5 @@ export function checkRtcpHeader(p: Uint8Array, end: number): void {
   if (p[0] >> 6 !== 2) throw new ParseError('srtp', 'rtcp.version', 0, `version ${p[0] >> 6}, expected 2`);
 }
 
-export function readSsrc(p: Uint8Array, at: number): number {
-  return ((p[at] << 24) >>> 0) + ((p[at + 1] << 16) | (p[at + 2] << 8) | p[at + 3]);
-}
+/** A big-endian u32 (SSRC, SRTCP E||index word); the caller has checked the bounds. */
+export const readSsrc = readU32;

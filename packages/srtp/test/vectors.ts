@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { fromHex, toHex } from '@rtcstack/common';
+import { fromHex, readU32, toHex } from '@rtcstack/common';
 import type { VectorCase, VectorChecks } from '@rtcstack/test-support';
 import {
   AesCmKeystream,
@@ -90,7 +90,7 @@ export const checks: VectorChecks = {
     const pkt = fromHex(input.packet);
     assert.equal(toHex(ctx.protectRtp(pkt)), norm(expected.packet));
     if (expected.iv) {
-      const ssrc = ((pkt[8] << 24) >>> 0) + ((pkt[9] << 16) | (pkt[10] << 8) | pkt[11]);
+      const ssrc = readU32(pkt, 8);
       assert.equal(toHex(gcmRtpIv(ctx.keys.rtp.salt, ssrc, 0, (pkt[2] << 8) | pkt[3])), norm(expected.iv), 'IV');
     }
   },
@@ -104,7 +104,7 @@ export const checks: VectorChecks = {
     const { ctx, input, expected } = packetCase(c);
     const pkt = fromHex(input.packet);
     if (input.srtcpIndex !== undefined) {
-      ctx.setOutboundRtcpIndex(((pkt[4] << 24) >>> 0) + ((pkt[5] << 16) | (pkt[6] << 8) | pkt[7]), input.srtcpIndex);
+      ctx.setOutboundRtcpIndex(readU32(pkt, 4), input.srtcpIndex);
     }
     assert.equal(toHex(ctx.protectRtcp(pkt)), norm(expected.packet));
   },

@@ -16,7 +16,7 @@
  * value, padding and offset so integrity can be checked on the bytes as received. Typed attribute
  * values are in attributes.ts.
  */
-import { ByteReader, ByteWriter, ParseError } from '@rtcstack/common';
+import { ByteReader, ByteWriter, ParseError, toHex } from '@rtcstack/common';
 import {
   AttributeType,
   HEADER_LENGTH,
@@ -174,6 +174,6 @@ export function looksLikeStun(bytes: Uint8Array): boolean {
 
 /** Transaction ids as map keys. */
 export function transactionKey(id: Uint8Array): string {
-  return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex');
+  return toHex(id);
 }
 

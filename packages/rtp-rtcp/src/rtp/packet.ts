@@ -1,4 +1,4 @@
-import { ParseError } from '@rtcstack/common';
+import { ParseError, readU32, writeU32 } from '@rtcstack/common';
 import { extensionWireLength, parseExtensionBody, writeExtension, type RtpExtensionBlock } from './extensions.ts';
 
 /**
@@ -95,10 +95,6 @@ export function decodeRtp(buf: Uint8Array): RtpPacket {
   };
 }
 
-function readU32(b: Uint8Array, at: number): number {
-  return ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
-}
-
 /** Bytes `encodeRtp` will produce. */
 export function rtpEncodedLength(p: RtpPacket): number {
   return RTP_HEADER_LENGTH + 4 * p.csrcs.length + (p.extension ? extensionWireLength(p.extension) : 0) + p.payload.length + p.padding;
@@ -136,13 +132,6 @@ export function encodeRtp(p: RtpPacket): Uint8Array {
   const out = new Uint8Array(rtpEncodedLength(p));
   encodeRtpInto(p, out, 0);
   return out;
-}
-
-function writeU32(b: Uint8Array, at: number, v: number): void {
-  b[at] = (v >>> 24) & 0xff;
-  b[at + 1] = (v >>> 16) & 0xff;
-  b[at + 2] = (v >>> 8) & 0xff;
-  b[at + 3] = v & 0xff;
 }
 
 /**
