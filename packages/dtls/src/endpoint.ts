@@ -32,7 +32,7 @@ import {
   useSrtp,
   type Extension,
 } from './extensions.ts';
-import { writeFlight, type FlightEntry, type RecordWriter } from './flight.ts';
+import { writeFlight, type FlightEntry } from './flight.ts';
 import { decodeHandshakeFragments, encodeHandshakeMessage, type HandshakeFragment } from './handshake.ts';
 import {
   alert as alertCodec,
@@ -54,7 +54,7 @@ import { expandKeys, exportKeyingMaterial, extendedMasterSecret, verifyData } fr
 import { HandshakeReassembler, type HandshakeMessage } from './reassembler.ts';
 import { decodeRecords, encodeRecord, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, type DtlsRecord } from './record.ts';
 import { RecordProtection } from './record-protection.ts';
-import { ReplayWindow } from './replay-window.ts';
+import { RecordLayer } from './record-layer.ts';
 import { chooseScheme, createSignature, VERIFY_SCHEMES, verifySignature } from './signature.ts';
 import { fingerprint, fingerprintMatches, parseCertificate, type LocalCertificate } from './x509/index.ts';
 
@@ -85,7 +85,6 @@ class HandshakeAbort extends Error {
 }
 
 const GROUP_IDS = { x25519: NamedGroup.x25519, secp256r1: NamedGroup.secp256r1 } as const;
-const MAX_EARLY_RECORDS = 32;
 const MAX_EARLY_DATA = 32;
 const SRTP_LABEL = 'EXTRACTOR-dtls_srtp';
 
@@ -104,7 +103,7 @@ const SRTP_LABEL = 'EXTRACTOR-dtls_srtp';
  *      CertificateVerify, [CCS], Finished --->
  *                                   <------    [CCS], Finished                    6
  */
-export class DtlsEndpoint implements RecordWriter {
+export class DtlsEndpoint {
   readonly role: 'client' | 'server';
   readonly version = DTLS_1_2;
   readonly stats: DtlsStats = {
@@ -137,19 +136,8 @@ export class DtlsEndpoint implements RecordWriter {
   private _state: DtlsState = 'new';
   private readonly outputs: DtlsOutput[] = [];
 
-  // Record layer.
-  private readonly writeSeqs = [0, 0];
-  private writeEpoch = 0;
-  private writeProtect: RecordProtection | undefined;
-  private readEpoch = 0;
-  private readProtect: RecordProtection | undefined;
-  /** Epoch-1 read keys, known before the peer's ChangeCipherSpec activates them. */
-  private pendingReadProtect: RecordProtection | undefined;
-  private peerCcsSeen = false;
-  /** Record sequence number of the epoch-0 record being processed (the HelloVerifyRequest echoes it). */
-  private lastRecordSeq = 0;
-  private readonly replay = [new ReplayWindow(), new ReplayWindow()];
-  private earlyRecords: DtlsRecord[] = [];
+  // Record layer: epochs, keys, sequence numbers, replay windows, early records.
+  private readonly records: RecordLayer;
   private earlyData: Uint8Array[] = [];
 
   // Handshake.
@@ -207,6 +195,7 @@ export class DtlsEndpoint implements RecordWriter {
     this.extraHelloExtensions = opts.clientHelloExtensions ?? [];
     this.cookies = this.role === 'server' ? new CookieJar(this.random, opts.cookieContext) : undefined;
     this.expect = this.role === 'server' ? 'client_hello' : 'server_hello';
+    this.records = new RecordLayer(DTLS_1_2, this.stats);
   }
 
   private alive(): boolean {
@@ -231,7 +220,8 @@ export class DtlsEndpoint implements RecordWriter {
    * SCTP sizes its packets with this. Known once the suite is chosen.
    */
   get maxApplicationDataSize(): number | undefined {
-    return this.writeProtect ? this.mtu - RECORD_HEADER_LENGTH - this.writeProtect.overhead : undefined;
+    const keys = this.records.protectionForWrites;
+    return keys ? this.mtu - RECORD_HEADER_LENGTH - keys.overhead : undefined;
   }
 
   // ─── sans-IO surface ────────────────────────────────────────────────────────────────────────
@@ -293,9 +283,9 @@ export class DtlsEndpoint implements RecordWriter {
 
   /** Application data (one record per call; SCTP packets fit the MTU). */
   send(data: Uint8Array): void {
-    if (this._state !== 'connected' || !this.writeProtect) throw new Error(`cannot send application data in state ${this._state}`);
+    if (this._state !== 'connected') throw new Error(`cannot send application data in state ${this._state}`);
     if (data.length > MAX_PLAINTEXT) throw new RangeError(`application data of ${data.length} bytes exceeds 2^14`);
-    this.transmit(this.writeProtect.seal(ContentType.application_data, this.version, 1, this.nextSeq(1), data));
+    this.transmit(this.records.seal(ContentType.application_data, data));
   }
 
   /** close_notify (RFC 5246 §7.2.1). */
@@ -313,57 +303,19 @@ export class DtlsEndpoint implements RecordWriter {
     return exportKeyingMaterial(this.suite.prfHash, this.master, label, this.clientRandom, this.serverRandom, length, context);
   }
 
-  // ─── RecordWriter (used by the flight writer) ───────────────────────────────────────────────
-
-  nextSeq(epoch: number): number {
-    return this.writeSeqs[epoch]++;
-  }
-
+  /** The epoch-1 write keys (tests use them to forge records a real attacker could not). */
   protection(epoch: number): RecordProtection {
-    if (epoch !== 1 || !this.writeProtect) throw new Error(`no write keys for epoch ${epoch}`);
-    return this.writeProtect;
+    return this.records.protection(epoch);
   }
 
   // ─── record layer ───────────────────────────────────────────────────────────────────────────
 
   private handleRecord(now: number, rec: DtlsRecord): void {
-    let payload: Uint8Array;
-    if (rec.epoch === 0) {
-      if (!this.replay[0].check(rec.sequenceNumber)) {
-        this.stats.replayed++;
-        return;
-      }
-      this.replay[0].accept(rec.sequenceNumber);
-      this.lastRecordSeq = rec.sequenceNumber;
-      payload = rec.fragment;
-      // After the switch to epoch 1 only handshake retransmissions are meaningful in epoch 0.
-      if (this.readEpoch === 1 && rec.type !== ContentType.handshake) return;
-    } else if (rec.epoch === 1) {
-      if (!this.readProtect) {
-        // RFC 6347 §4.1: records of the next epoch may arrive before the ChangeCipherSpec.
-        if (this.role === 'server' && this.expect === 'client_hello') return;
-        if (this.earlyRecords.length < MAX_EARLY_RECORDS) {
-          this.earlyRecords.push({ ...rec, fragment: rec.fragment.slice(), header: rec.header.slice() });
-          this.stats.bufferedEarly++;
-        }
-        return;
-      }
-      if (!this.replay[1].check(rec.sequenceNumber)) {
-        this.stats.replayed++;
-        return;
-      }
-      const plain = this.readProtect.open(rec.header, rec.fragment);
-      if (!plain) {
-        // RFC 6347 §4.1.2.7: invalid records are silently discarded.
-        this.stats.badRecordMac++;
-        return;
-      }
-      this.replay[1].accept(rec.sequenceNumber);
-      payload = plain;
-    } else {
-      this.stats.malformed++;
-      return;
-    }
+    // A server still waiting for a valid cookie holds nothing, not even early records.
+    const payload = this.records.open(rec, !(this.role === 'server' && this.expect === 'client_hello'));
+    if (!payload) return;
+    // After the switch to epoch 1 only handshake retransmissions are meaningful in epoch 0.
+    if (rec.epoch === 0 && this.records.readEpoch === 1 && rec.type !== ContentType.handshake) return;
     try {
       switch (rec.type) {
         case ContentType.handshake:
@@ -396,24 +348,15 @@ export class DtlsEndpoint implements RecordWriter {
       this.stats.malformed++;
       return;
     }
-    if (epoch !== 0 || this.readEpoch !== 0) return; // a retransmitted CCS
+    if (epoch !== 0 || this.records.readEpoch !== 0) return; // a retransmitted CCS
     if (this.role === 'server' && this.expect === 'client_hello') return;
-    // A CCS that overtook the messages before it is remembered until the keys exist; the peer's
-    // Finished still has to verify, so an early or forged CCS only lets epoch 1 be read sooner.
-    this.peerCcsSeen = true;
-    this.activateReadEpoch(now);
+    this.processRecords(now, this.records.peerChangeCipherSpec());
   }
 
-  /** Switch reads to epoch 1 once both the keys and the peer's CCS are there, then replay early records. */
-  private activateReadEpoch(now: number): void {
-    if (this.readEpoch !== 0 || !this.peerCcsSeen || !this.pendingReadProtect) return;
-    this.readEpoch = 1;
-    this.readProtect = this.pendingReadProtect;
-    this.pendingReadProtect = undefined;
-    const early = this.earlyRecords;
-    this.earlyRecords = [];
-    for (const r of early) {
-      if (this._state === 'failed' || this._state === 'closed') return;
+  /** Reads switched to epoch 1: process the records that arrived early. */
+  private processRecords(now: number, recs: readonly DtlsRecord[]): void {
+    for (const r of recs) {
+      if (!this.alive()) return;
       this.handleRecord(now, r);
     }
   }
@@ -719,7 +662,7 @@ export class DtlsEndpoint implements RecordWriter {
     this.expect = 'finished';
     this.rto = this.rtoInitial;
     this.sendFlight(now, entries);
-    this.activateReadEpoch(now);
+    this.processRecords(now, this.records.switchReads());
   }
 
   // ─── server ─────────────────────────────────────────────────────────────────────────────────
@@ -749,7 +692,7 @@ export class DtlsEndpoint implements RecordWriter {
         this.deriveKeys(preMaster);
         this.expect = this.peerCertDer ? 'certificate_verify' : 'finished';
         if (!this.peerCertDer) this.expectedPeerVerifyData = verifyData(this.suite!.prfHash, this.master!, 'client finished', this.transcriptHash());
-        this.activateReadEpoch(now);
+        this.processRecords(now, this.records.switchReads());
         return;
       }
       case 'certificate_verify': {
@@ -834,8 +777,7 @@ export class DtlsEndpoint implements RecordWriter {
   private sendHelloVerifyRequest(m: HandshakeMessage, ch: ClientHello): void {
     const body = helloVerifyRequestCodec.encode({ version: DTLS_1_0, cookie: this.cookies!.make(ch) });
     const msg = encodeHandshakeMessage(HandshakeType.hello_verify_request, m.messageSeq, body);
-    const seq = this.lastRecordSeq;
-    this.writeSeqs[0] = Math.max(this.writeSeqs[0], seq + 1);
+    const seq = this.records.reuseEpoch0Seq(this.records.lastEpoch0Seq);
     this.transmit(encodeRecord({ type: ContentType.handshake, version: DTLS_1_0, epoch: 0, sequenceNumber: seq, fragment: msg }));
     this.reassembler.reset(m.messageSeq + 1);
   }
@@ -880,14 +822,14 @@ export class DtlsEndpoint implements RecordWriter {
     const k = expandKeys(suite.prfHash, this.master, this.clientRandom, this.serverRandom, suite.keyLength, suite.fixedIvLength);
     const client = new RecordProtection(suite, k.clientWriteKey, k.clientWriteIv);
     const server = new RecordProtection(suite, k.serverWriteKey, k.serverWriteIv);
-    this.writeProtect = this.role === 'client' ? client : server;
-    this.pendingReadProtect = this.role === 'client' ? server : client;
+    if (this.role === 'client') this.records.installKeys(client, server);
+    else this.records.installKeys(server, client);
     this.keyLog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.master)}`);
   }
 
   private changeCipherSpecAndFinished(label: 'client finished' | 'server finished'): FlightEntry[] {
     const ccs: FlightEntry = { kind: 'ccs', epoch: 0 };
-    this.writeEpoch = 1;
+    this.records.startWritingEpoch1();
     const vd = verifyData(this.suite!.prfHash, this.master!, label, this.transcriptHash());
     return [ccs, this.handshakeEntry(HandshakeType.finished, finishedCodec.encode(vd))];
   }
@@ -954,7 +896,7 @@ export class DtlsEndpoint implements RecordWriter {
   private transmitFlight(now: number, isRetransmission: boolean): void {
     if (isRetransmission || this.transmissions > 0) this.stats.retransmissions++;
     this.transmissions++;
-    for (const d of writeFlight(this, this.flight, this.mtu)) this.transmit(d);
+    for (const d of writeFlight(this.records, this.flight, this.mtu)) this.transmit(d);
     // Only flights that wait for an answer run the timer (the server's flight 6 does not).
     const waiting = this._state === 'handshaking';
     this.retransmitAt = waiting ? now + this.rto : undefined;
@@ -970,12 +912,7 @@ export class DtlsEndpoint implements RecordWriter {
   }
 
   private sendAlert(level: number, description: number): void {
-    const body = alertCodec.encode({ level, description });
-    if (this.writeEpoch === 1 && this.writeProtect) {
-      this.transmit(this.writeProtect.seal(ContentType.alert, this.version, 1, this.nextSeq(1), body));
-    } else {
-      this.transmit(encodeRecord({ type: ContentType.alert, version: this.version, epoch: 0, sequenceNumber: this.nextSeq(0), fragment: body }));
-    }
+    this.transmit(this.records.seal(ContentType.alert, alertCodec.encode({ level, description })));
   }
 
   /** Fatal end: alert (when we detected it), error event, no keys ever exported. */
