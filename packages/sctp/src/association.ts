@@ -81,6 +81,29 @@ interface OutStream {
 const SUPPORTED_EXTENSIONS = [ChunkType.FORWARD_TSN, ChunkType.RE_CONFIG];
 const MAX_DUP_TSNS = 16;
 
+/** Write a SACK chunk (§3.3.4) straight into a packet buffer: the receiver's hot path. */
+function writeSack(buf: Uint8Array, at: number, s: SackChunk): number {
+  const len = 16 + 4 * (s.gapBlocks.length + s.duplicateTsns.length);
+  buf[at] = ChunkType.SACK;
+  buf[at + 1] = 0;
+  writeU16(buf, at + 2, len);
+  writeU32(buf, at + 4, s.cumulativeTsnAck);
+  writeU32(buf, at + 8, s.aRwnd);
+  writeU16(buf, at + 12, s.gapBlocks.length);
+  writeU16(buf, at + 14, s.duplicateTsns.length);
+  let p = at + 16;
+  for (const g of s.gapBlocks) {
+    writeU16(buf, p, g.start);
+    writeU16(buf, p + 2, g.end);
+    p += 4;
+  }
+  for (const d of s.duplicateTsns) {
+    writeU32(buf, p, d);
+    p += 4;
+  }
+  return p;
+}
+
 function randomU32(rng: (n: number) => Uint8Array): number {
   return readU32(rng(4), 0);
 }
@@ -1327,7 +1350,16 @@ export class SctpAssociation {
     const mtu = this.options.mtu;
     const dataOk = this.canSendData();
     for (;;) {
-      const buf = new Uint8Array(mtu);
+      if (!this.hasWork(dataOk)) break;
+      const wantData = dataOk && (this.rtxQueue.length > 0 || this.pendingHead < this.pending.length);
+      const sack =
+        this.tracker && this.peerTag !== 0 && (this.sackNow || (this.delayedAckAt !== undefined && wantData))
+          ? this.sackChunk()
+          : undefined;
+      const sackSize = sack ? 16 + 4 * (sack.gapBlocks.length + sack.duplicateTsns.length) : 0;
+      const sackOnly = sack !== undefined && this.control.length === 0 && !this.hasWork(dataOk, true);
+      // A SACK on its own gets a packet of exactly its size; anything else a full-MTU buffer.
+      const buf = new Uint8Array(sackOnly ? 12 + sackSize : mtu);
       let len = 12;
       let sentData = false;
       // Control chunks first; one larger than the MTU goes out alone.
@@ -1343,16 +1375,17 @@ export class SctpAssociation {
         len += c.length;
         this.control.shift();
       }
-      const wantData = dataOk && (this.rtxQueue.length > 0 || this.pendingHead < this.pending.length);
-      if (this.tracker && this.peerTag !== 0 && (this.sackNow || (this.delayedAckAt !== undefined && wantData))) {
-        const sack = encodeChunk(this.sackChunk());
-        if (len + sack.length <= mtu) {
-          buf.set(sack, len);
-          len += sack.length;
+      if (sack) {
+        if (len + sackSize <= buf.length) {
+          len = writeSack(buf, len, sack);
           this.sackNow = false;
           this.delayedAckAt = undefined;
           this.packetsSinceSack = 0;
           this.stats.sacksSent++;
+        } else {
+          // No room after the control chunks: put the gap info back for the next packet.
+          this.dupTsns = [...sack.duplicateTsns, ...this.dupTsns];
+          this.sackNow = true;
         }
       }
       if (this.forwardTsnNeeded && this.advancedPeerAckPoint > this.cumAckPoint && dataOk) {
@@ -1455,6 +1488,16 @@ export class SctpAssociation {
     }
     this.trySendReset();
     if (this.control.length) this.flushControlOnly();
+  }
+
+  /** Is there anything for flush() to put in a packet? `ignoreSack` asks about everything else. */
+  private hasWork(dataOk: boolean, ignoreSack = false): boolean {
+    if (this.control.length) return true;
+    if (!ignoreSack && this.tracker && this.peerTag !== 0 && this.sackNow) return true;
+    if (!dataOk) return false;
+    if (this.forwardTsnNeeded && this.advancedPeerAckPoint > this.cumAckPoint) return true;
+    if (this.rtxQueue.length && (this.forceRetransmit || this.flightSize < this.cwnd)) return true;
+    return this.pendingHead < this.pending.length && this.flightSize < this.cwnd && this.rtxQueue.length === 0;
   }
 
   /** Control chunks queued by trySendReset after the main loop. */
