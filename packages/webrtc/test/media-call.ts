@@ -39,6 +39,8 @@ export function audioCall(o: CallOptions = {}) {
     ...o.receiver,
   });
   const frames: AudioFrame[] = [];
+  /** Virtual time each frame came out of the receiver. */
+  const frameTimes: number[] = [];
   const aliceRtcpIn: Uint8Array[] = [];
   const bobRtcpIn: Uint8Array[] = [];
   const aliceDriver = driveCore(net, aliceSock, {
@@ -62,11 +64,14 @@ export function audioCall(o: CallOptions = {}) {
     flush: (send) => {
       for (let out = receiver.pollOutput(); out; out = receiver.pollOutput()) {
         if (out.type === 'rtcp') send(out.data, aliceSock.local);
-        else frames.push(out);
+        else {
+          frames.push(out);
+          frameTimes.push(net.now);
+        }
       }
     },
     nextTimeout: () => receiver.nextTimeout(),
     handleTimeout: (now) => receiver.handleTimeout(now),
   });
-  return { net, sender, receiver, frames, aliceSock, bobSock, aliceRtcpIn, bobRtcpIn, aliceDriver, bobDriver };
+  return { net, sender, receiver, frames, frameTimes, aliceSock, bobSock, aliceRtcpIn, bobRtcpIn, aliceDriver, bobDriver };
 }

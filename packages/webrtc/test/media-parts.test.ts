@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { JitterBuffer, NackGenerator, PacketHistory, Unwrapper, type BufferedPacket } from '../src/media/index.ts';
 
 const packet: RtpPacket = decodeRtp(encodeRtp({ marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 1, csrcs: [], payload: new Uint8Array(160), padding: 0 }));
-const entry = (sequence: number, arrivedAt: number): BufferedPacket => ({ sequence, timestamp: 160 * sequence, arrivedAt, packet });
+const entry = (sequence: number, arrivedAt: number, samples: number | undefined = 160): BufferedPacket => ({ sequence, timestamp: 160 * sequence, arrivedAt, samples, packet });
 
 describe('Unwrapper', () => {
   it.each([
@@ -18,7 +18,7 @@ describe('Unwrapper', () => {
   });
 });
 
-describe('JitterBuffer (60 ms, 8 kHz)', () => {
+describe('JitterBuffer (60 ms, 8 kHz, 20 ms packets)', () => {
   it('holds each packet until firstArrival + delay + its media time, then releases in order', () => {
     const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000 });
     expect(jb.insert(entry(0, 100))).toBe('buffered');
@@ -28,32 +28,66 @@ describe('JitterBuffer (60 ms, 8 kHz)', () => {
     expect(jb.pop(159)).toBeUndefined();
     expect(jb.pop(160)).toMatchObject({ kind: 'packet', entry: { sequence: 0 } });
     expect(jb.pop(179)).toBeUndefined();
+    expect(jb.nextTimeout()).toBe(180);
     expect(jb.pop(200)).toMatchObject({ kind: 'packet', entry: { sequence: 1 } });
     expect(jb.pop(200)).toMatchObject({ kind: 'packet', entry: { sequence: 2 } });
-    expect(jb.pop(1000)).toBeUndefined();
+    expect(jb.pop(200)).toBeUndefined();
   });
 
-  it('reports a hole as a gap when the packet after it falls due; a packet after its turn is late', () => {
+  it('reports a missing packet when its slot comes, on time, and a packet after its slot is late', () => {
     const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000 });
     jb.insert(entry(0, 0));
     jb.insert(entry(3, 60));
     expect(jb.pop(60)).toMatchObject({ kind: 'packet', entry: { sequence: 0 } });
-    expect(jb.stillPlayable(1)).toBe(true);
-    expect(jb.pop(120)).toMatchObject({ kind: 'gap', count: 2, before: { sequence: 3 } });
-    expect(jb.stillPlayable(1)).toBe(false);
+    // #1 would play at 80, #2 at 100.
+    expect(jb.deadline(1)).toBe(80);
+    expect(jb.deadline(2)).toBe(100);
+    expect(jb.stillPlayable(1, 80)).toBe(true);
+    expect(jb.stillPlayable(1, 81)).toBe(false);
+    expect(jb.nextTimeout()).toBe(80);
+    expect(jb.pop(79)).toBeUndefined();
+    expect(jb.pop(80)).toEqual({ kind: 'missing', sequence: 1, timestamp: 160, samples: 160 });
+    expect(jb.pop(80)).toBeUndefined();
+    expect(jb.stillPlayable(1, 0)).toBe(false);
+    expect(jb.insert(entry(1, 85))).toBe('late');
+    expect(jb.pop(100)).toEqual({ kind: 'missing', sequence: 2, timestamp: 320, samples: 160 });
     expect(jb.pop(120)).toMatchObject({ kind: 'packet', entry: { sequence: 3 } });
-    expect(jb.insert(entry(2, 125))).toBe('late');
   });
 
-  it('a duplicate is reported, and a packet arriving late but before its successor plays is still played', () => {
+  it('a duplicate is reported; a packet arriving by its playout time plays, after it is late', () => {
     const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000 });
     jb.insert(entry(0, 0));
-    jb.insert(entry(2, 40));
-    expect(jb.insert(entry(2, 41))).toBe('duplicate');
+    jb.insert(entry(3, 40));
+    expect(jb.insert(entry(3, 41))).toBe('duplicate');
     expect(jb.pop(60)).toMatchObject({ kind: 'packet', entry: { sequence: 0 } });
-    // #1 was due at 80; it comes at 90, before #2 is due at 100.
-    expect(jb.insert(entry(1, 90))).toBe('buffered');
-    expect(jb.pop(90)).toMatchObject({ kind: 'packet', entry: { sequence: 1 } });
+    // #1 is due at 80 and comes just in time; #2 is due at 100 and comes at 101.
+    expect(jb.insert(entry(1, 80))).toBe('buffered');
+    expect(jb.pop(80)).toMatchObject({ kind: 'packet', entry: { sequence: 1 } });
+    expect(jb.insert(entry(2, 101))).toBe('late');
+    expect(jb.pop(101)).toMatchObject({ kind: 'missing', sequence: 2 });
+  });
+
+  it('conceals at most maxConcealMs, then idles until packets come again', () => {
+    const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000, maxConcealMs: 100 });
+    jb.insert(entry(0, 0));
+    expect(jb.pop(60)).toMatchObject({ kind: 'packet' });
+    const missing: number[] = [];
+    for (let e = jb.pop(10_000); e; e = jb.pop(10_000)) missing.push(e.kind === 'missing' ? e.sequence : -1);
+    expect(missing).toEqual([1, 2, 3, 4, 5]);
+    expect(jb.nextTimeout()).toBeUndefined();
+    // The stream resumes at #500 (10 s later on the schedule): played at its time, no concealment.
+    jb.insert(entry(500, 9_990));
+    expect(jb.pop(10_060)).toMatchObject({ kind: 'packet', entry: { sequence: 500 } });
+  });
+
+  it('learns the packet duration from timestamps when the payload does not tell (opaque codecs)', () => {
+    const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000 });
+    jb.insert(entry(0, 0, undefined));
+    jb.insert(entry(1, 20, undefined));
+    jb.insert(entry(3, 60, undefined));
+    expect(jb.pop(60)).toMatchObject({ kind: 'packet', entry: { sequence: 0 } });
+    expect(jb.pop(80)).toMatchObject({ kind: 'packet', entry: { sequence: 1 } });
+    expect(jb.pop(100)).toEqual({ kind: 'missing', sequence: 2, timestamp: 320, samples: 160 });
   });
 
   it('releases at once beyond maxPackets', () => {

@@ -123,16 +123,24 @@ describe('sequence number and timestamp wrap', () => {
   it('plays across the 16-bit sequence and 32-bit timestamp wrap in order, reordering repaired', () => {
     const r = receiver();
     const frames: number[] = [];
+    let concealed = 0;
     const startSeq = 65530;
     const startTs = 2 ** 32 - 3 * 160;
     const order = [0, 1, 2, 3, 5, 4, 6, 7, 9, 8, 10, 11];
     order.forEach((i, k) => r.handleRtp(20 * k, rtp(startSeq + i, startTs + 160 * i)));
-    for (let now = 0; now <= 1_000; now += 10) {
+    for (let now = 0; now <= 2_000; now += 10) {
       r.handleTimeout(now);
-      for (let o = r.pollOutput(); o; o = r.pollOutput()) if (o.type === 'audio') frames.push(o.rtpTimestamp);
+      for (let o = r.pollOutput(); o; o = r.pollOutput()) {
+        if (o.type !== 'audio') continue;
+        if (o.concealed) concealed++;
+        else frames.push(o.rtpTimestamp);
+      }
     }
     expect(frames).toEqual(order.map((_, i) => (startTs + 160 * i) >>> 0));
-    expect(r.stats()).toMatchObject({ packetsLost: 0, packetsDiscarded: 0, concealedSamples: 0 });
+    expect(r.stats()).toMatchObject({ packetsLost: 0, packetsDiscarded: 0 });
+    // After the last packet the slots keep coming: up to 1 s of concealment, then the buffer idles.
+    expect(concealed).toBe(50);
+    expect(r.stats().concealmentEvents).toBe(1);
   });
 });
 

@@ -84,7 +84,7 @@ describe('a two-way call: reports ride in SRs', () => {
   });
 
   it('with 5% loss both ways, both sides repair with NACKs', () => {
-    const { net, alice, bob } = twoWayCall(4, { delayMs: 15, jitterMs: 4, loss: 0.05 });
+    const { net, alice, bob } = twoWayCall(4, { delayMs: 5, jitterMs: 4, loss: 0.05 });
     alice.sender.start(0);
     bob.sender.start(0);
     net.run(20_000);

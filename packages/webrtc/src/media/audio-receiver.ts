@@ -129,9 +129,6 @@ function isMap<K, V>(x: Readonly<Record<number, V>> | ReadonlyMap<K, V>): x is R
   return x instanceof Map;
 }
 
-/** Longest concealment inserted for one hole: beyond this the stream is treated as restarted. */
-const MAX_CONCEAL_MS = 1000;
-
 /**
  * One incoming audio stream, sans-IO. handleRtp takes plain RTP (after SRTP unprotect): RFC 3550
  * receiver statistics, a fixed-delay jitter buffer, G.711 decoding and audio level, generic NACKs
@@ -155,9 +152,12 @@ export class AudioReceiver {
   private rxStats: ReceiverStats | undefined;
   private readonly out: AudioReceiverOutput[] = [];
   private nextRtcpAt: number | undefined;
-  /** Last frame played: its extended timestamp and sample count, to size concealment. */
-  private lastPlayed: { readonly timestamp: number; readonly samples: number } | undefined;
+  /** Whether the stream being played decodes to audio (so a missing slot is concealed). */
+  private playingAudio = false;
+  /** Inside a run of concealed slots (one concealment event, W3C). */
+  private concealing = false;
   private firSequence = 0;
+  private rttMs: number | undefined;
 
   private packetsReceived = 0;
   private bytesReceived = 0;
@@ -211,7 +211,9 @@ export class AudioReceiver {
    * a repeated request waits a little longer than one RTT.
    */
   setRoundTripTime(rttMs: number): void {
-    if (this.nack && rttMs > 0) this.nack.retryIntervalMs = Math.max(20, 1.25 * rttMs);
+    if (!(rttMs > 0)) return;
+    this.rttMs = rttMs;
+    if (this.nack) this.nack.retryIntervalMs = Math.max(20, 1.25 * rttMs);
   }
 
   /** A plain (already unprotected) RTP packet. Malformed input is counted and dropped. */
@@ -242,7 +244,9 @@ export class AudioReceiver {
       // Part of the sequence space (so loss stays right), but nothing we can play.
       this.unknownPayloadType++;
     } else {
-      const r = this.buffer.insert({ sequence, timestamp, arrivedAt: now, packet: p });
+      // G.711 carries one sample per octet, which gives the buffer the packet duration.
+      const samples = LAW_OF[this.kinds.get(p.payloadType) ?? 'opaque'] ? p.payload.length : undefined;
+      const r = this.buffer.insert({ sequence, timestamp, arrivedAt: now, packet: p, samples });
       if (r === 'late') this.packetsDiscarded++;
       else if (r === 'duplicate') this.packetsDuplicated++;
     }
@@ -337,7 +341,9 @@ export class AudioReceiver {
 
   private sendNacks(now: number): void {
     if (!this.nack || this.remoteSsrc === undefined) return;
-    const seqs = this.nack.due(now, (s) => this.buffer.stillPlayable(s));
+    // Ask only for packets that could still be played if the answer takes one RTT (when known).
+    const rtt = this.rttMs ?? 0;
+    const seqs = this.nack.due(now, (s) => this.buffer.stillPlayable(s, now + rtt));
     if (seqs.length === 0) return;
     this.nackCount++;
     this.nackRequests += seqs.length;
@@ -348,37 +354,34 @@ export class AudioReceiver {
 
   private playDue(now: number): void {
     for (let e = this.buffer.pop(now); e; e = this.buffer.pop(now)) {
-      if (e.kind === 'gap') this.conceal(e.before);
+      if (e.kind === 'missing') this.conceal(e.timestamp, e.samples);
       else this.play(now, e.entry);
     }
   }
 
   private play(now: number, b: BufferedPacket): void {
     const p = b.packet;
-    const kind = this.kinds.get(p.payloadType) ?? 'opaque';
-    const law = LAW_OF[kind];
+    const law = LAW_OF[this.kinds.get(p.payloadType) ?? 'opaque'];
+    this.concealing = false;
     if (!law) {
       this.opaquePacketsReceived++;
-      this.lastPlayed = undefined; // unknown duration: do not size concealment from it
+      this.playingAudio = false; // nothing decoded, so nothing to conceal either
       return;
     }
     const samples = g711Decode(law, p.payload);
+    this.playingAudio = true;
     this.jitterBufferDelay += ((now - b.arrivedAt) / 1000) * samples.length;
     this.jitterBufferEmittedCount += samples.length;
-    this.lastPlayed = { timestamp: b.timestamp, samples: samples.length };
     this.emitAudio(samples, b.timestamp, p.sequenceNumber, p.payloadType, false);
   }
 
-  /** Fill the hole before `next` with silence, sized from the RTP timestamps. */
-  private conceal(next: BufferedPacket): void {
-    if (!this.lastPlayed) return;
-    const from = this.lastPlayed.timestamp + this.lastPlayed.samples;
-    const n = next.timestamp - from;
-    if (n <= 0 || n > (this.clockRate * MAX_CONCEAL_MS) / 1000) return;
+  /** A slot without its packet: silence of the same length, on time (W3C concealedSamples). */
+  private conceal(extTimestamp: number, n: number): void {
+    if (!this.playingAudio || n <= 0) return;
+    if (!this.concealing) this.concealmentEvents++;
+    this.concealing = true;
     this.concealedSamples += n;
-    this.concealmentEvents++;
-    this.lastPlayed = { timestamp: from, samples: n };
-    this.emitAudio(new Int16Array(n), from, undefined, undefined, true);
+    this.emitAudio(new Int16Array(n), extTimestamp, undefined, undefined, true);
   }
 
   private emitAudio(samples: Int16Array, extTimestamp: number, seq: number | undefined, pt: number | undefined, concealed: boolean): void {

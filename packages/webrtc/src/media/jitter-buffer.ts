@@ -5,14 +5,16 @@ export interface BufferedPacket {
   readonly sequence: number;
   readonly timestamp: number;
   readonly arrivedAt: number;
+  /** Its duration in timestamp units, when the payload tells (G.711: one sample per octet). */
+  readonly samples?: number;
   readonly packet: RtpPacket;
 }
 
 export type JitterBufferEvent =
   /** Play this packet now. */
   | { readonly kind: 'packet'; readonly entry: BufferedPacket }
-  /** `count` packets before `entry` never came in time: conceal them, then `entry` follows. */
-  | { readonly kind: 'gap'; readonly count: number; readonly before: BufferedPacket };
+  /** The slot of `sequence` has come and its packet has not: conceal `samples` at `timestamp`. */
+  | { readonly kind: 'missing'; readonly sequence: number; readonly timestamp: number; readonly samples: number };
 
 export type InsertResult = 'buffered' | 'late' | 'duplicate';
 
@@ -22,33 +24,46 @@ export interface JitterBufferOptions {
   readonly clockRate: number;
   /** Bound on held packets; beyond it the oldest is released at once. */
   readonly maxPackets?: number;
+  /** Longest run of concealment before the buffer goes idle (the sender stopped, or a long outage). */
+  readonly maxConcealMs?: number;
 }
 
 /**
- * A fixed-delay playout buffer. The first packet fixes the schedule: a packet with RTP timestamp
- * t plays at firstArrival + delay + (t - firstTimestamp) / clockRate. Packets are released in
- * sequence order when due; a packet arriving after its turn has passed is late (discarded), and
- * a hole is reported as a gap when the packet after it falls due. Fixed delay keeps it simple to
- * read; adaptive buffers (NetEq) move the delay with measured jitter.
+ * A fixed-delay playout buffer. The first packet fixes the schedule: a packet with RTP timestamp t
+ * plays at firstArrival + delay + (t - firstTimestamp) / clockRate. Packets come out in sequence
+ * order, each at its time. When the time of the next slot comes and its packet has not, the slot
+ * is reported missing (to be concealed) on time, so the output keeps its cadence. A packet that
+ * arrives after its slot has passed is late. Fixed delay keeps it simple to read; adaptive buffers
+ * (WebRTC's NetEq) move the delay with the measured jitter.
  */
 export class JitterBuffer {
   readonly delayMs: number;
   readonly clockRate: number;
   private readonly maxPackets: number;
+  private readonly maxConcealSamples: number;
   /** Sorted by sequence, ascending. Audio mostly arrives in order, so inserts land at the end. */
   private readonly queue: BufferedPacket[] = [];
   private base: { readonly arrivedAt: number; readonly timestamp: number } | undefined;
-  /** The next sequence to play; undefined before the first release. */
-  private nextSequence: number | undefined;
+  /** The next slot to play; undefined before the first release. */
+  private next: { sequence: number; timestamp: number } | undefined;
+  /** Packet duration learned from the stream, in timestamp units. */
+  private frameSamples: number | undefined;
+  private concealedRun = 0;
 
   constructor(o: JitterBufferOptions) {
     this.delayMs = o.delayMs;
     this.clockRate = o.clockRate;
     this.maxPackets = o.maxPackets ?? 200;
+    this.maxConcealSamples = ((o.maxConcealMs ?? 1000) * o.clockRate) / 1000;
   }
 
   get length(): number {
     return this.queue.length;
+  }
+
+  /** Idle: concealment ran out (or nothing played yet); the next packet restarts playout. */
+  private get idle(): boolean {
+    return this.next === undefined || this.frameSamples === undefined || this.concealedRun >= this.maxConcealSamples;
   }
 
   /** Playout time (ms) of RTP timestamp `timestamp` (extended). */
@@ -57,14 +72,23 @@ export class JitterBuffer {
     return this.base.arrivedAt + this.delayMs + ((timestamp - this.base.timestamp) * 1000) / this.clockRate;
   }
 
-  /** Whether a packet with this (extended) sequence number could still be played if it arrived. */
-  stillPlayable(sequence: number): boolean {
-    return this.nextSequence === undefined || sequence >= this.nextSequence;
+  /** Playout time of the slot of `sequence`, counted in packets from the next slot; undefined if unknown. */
+  deadline(sequence: number): number | undefined {
+    if (!this.next || this.frameSamples === undefined) return undefined;
+    return this.playoutTime(this.next.timestamp + (sequence - this.next.sequence) * this.frameSamples);
+  }
+
+  /** Whether a packet with this (extended) sequence number could still be played if it arrived at `now`. */
+  stillPlayable(sequence: number, now: number): boolean {
+    if (this.next && sequence < this.next.sequence) return false;
+    const d = this.deadline(sequence);
+    return d === undefined || d >= now;
   }
 
   insert(entry: BufferedPacket): InsertResult {
     if (!this.base) this.base = { arrivedAt: entry.arrivedAt, timestamp: entry.timestamp };
-    if (!this.stillPlayable(entry.sequence)) return 'late';
+    if (this.next && entry.sequence < this.next.sequence) return 'late';
+    if ((this.playoutTime(entry.timestamp) ?? Infinity) < entry.arrivedAt) return 'late';
     let i = this.queue.length;
     while (i > 0 && this.queue[i - 1].sequence > entry.sequence) i--;
     if (i > 0 && this.queue[i - 1].sequence === entry.sequence) return 'duplicate';
@@ -72,27 +96,53 @@ export class JitterBuffer {
     return 'buffered';
   }
 
-  /** When the head packet falls due. */
+  /** When something is next due: the head packet, or the slot of a missing one. */
   nextTimeout(): number | undefined {
     const head = this.queue[0];
-    if (!head) return undefined;
-    if (this.queue.length > this.maxPackets) return head.arrivedAt;
-    return this.playoutTime(head.timestamp);
+    if (head && this.queue.length > this.maxPackets) return head.arrivedAt;
+    let t = head ? this.playoutTime(head.timestamp) : undefined;
+    if (!this.idle && this.next && head?.sequence !== this.next.sequence) {
+      const slot = this.playoutTime(this.next.timestamp);
+      if (slot !== undefined && (t === undefined || slot < t)) t = slot;
+    }
+    return t;
   }
 
   /** The next event due at `now`, in playout order; undefined when nothing is due. */
   pop(now: number): JitterBufferEvent | undefined {
     const head = this.queue[0];
-    if (!head) return undefined;
-    const due = this.queue.length > this.maxPackets || (this.playoutTime(head.timestamp) ?? Infinity) <= now;
-    if (!due) return undefined;
-    if (this.nextSequence !== undefined && head.sequence > this.nextSequence) {
-      const count = head.sequence - this.nextSequence;
-      this.nextSequence = head.sequence;
-      return { kind: 'gap', count, before: head };
+    const headDue = head !== undefined && (this.queue.length > this.maxPackets || (this.playoutTime(head.timestamp) ?? Infinity) <= now);
+    if (this.idle || !this.next) {
+      // Nothing to keep time with: start (again) from the head packet when it is due.
+      return headDue ? this.release(head) : undefined;
     }
+    if (head && head.sequence === this.next.sequence) return headDue ? this.release(head) : undefined;
+    if (headDue && this.queue.length > this.maxPackets) return this.release(head);
+    const frame = this.frameSamples as number;
+    if ((this.playoutTime(this.next.timestamp) ?? Infinity) > now) return undefined;
+    // The slot has come without its packet.
+    const missing = { kind: 'missing', sequence: this.next.sequence, timestamp: this.next.timestamp, samples: frame } as const;
+    this.next = { sequence: this.next.sequence + 1, timestamp: this.next.timestamp + frame };
+    this.concealedRun += frame;
+    return missing;
+  }
+
+  private release(head: BufferedPacket): JitterBufferEvent {
     this.queue.shift();
-    this.nextSequence = head.sequence + 1;
+    // Learn the packet duration: from the payload, else from the successor's timestamp.
+    if (head.samples !== undefined && head.samples > 0) this.frameSamples = head.samples;
+    else this.learnFromNext(head);
+    this.next = { sequence: head.sequence + 1, timestamp: head.timestamp + (this.frameSamples ?? 0) };
+    this.concealedRun = 0;
     return { kind: 'packet', entry: head };
+  }
+
+  /** Without a payload duration, the next queued packet's timestamp tells (if it is the successor). */
+  private learnFromNext(head: BufferedPacket): void {
+    const after = this.queue[0];
+    if (after && after.sequence === head.sequence + 1) {
+      const d = after.timestamp - head.timestamp;
+      if (d > 0 && d <= this.clockRate) this.frameSamples = d;
+    }
   }
 }

@@ -11,6 +11,7 @@ export interface NackOptions {
 
 interface Missing {
   requests: number;
+  /** When to ask next; Infinity once the hole is no longer asked for (kept to count a late repair). */
   nextAt: number;
 }
 
@@ -28,7 +29,7 @@ export class NackGenerator {
   private readonly missing = new Map<number, Missing>();
   /** Holes dropped after maxRequests without arriving. */
   gaveUp = 0;
-  /** Requested packets that did arrive afterwards. */
+  /** Requested packets that did arrive afterwards (in time to play or not). */
   repaired = 0;
 
   constructor(o: NackOptions = {}) {
@@ -38,8 +39,11 @@ export class NackGenerator {
     this.maxMissing = o.maxMissing ?? 250;
   }
 
+  /** Holes still being asked for. */
   get missingCount(): number {
-    return this.missing.size;
+    let n = 0;
+    for (const m of this.missing.values()) if (m.nextAt !== Infinity) n++;
+    return n;
   }
 
   /** A packet with extended sequence `sequence` arrived at `now`. */
@@ -68,6 +72,11 @@ export class NackGenerator {
       if (m.requests > 0) this.repaired++;
       this.missing.delete(sequence);
     }
+    // Retired holes far behind can no longer come back: forget them.
+    for (const s of this.missing.keys()) {
+      if (s >= this.highest - this.maxMissing) break;
+      this.missing.delete(s);
+    }
   }
 
   /**
@@ -77,13 +86,15 @@ export class NackGenerator {
   due(now: number, playable: (sequence: number) => boolean): number[] {
     const out: number[] = [];
     for (const [s, m] of this.missing) {
+      if (m.nextAt > now) continue;
       if (!playable(s)) {
-        this.missing.delete(s);
+        // Too late to help: stop asking (a resend already on its way may still arrive).
+        if (m.requests === 0) this.missing.delete(s);
+        else m.nextAt = Infinity;
         continue;
       }
-      if (m.nextAt > now) continue;
       if (m.requests >= this.maxRequests) {
-        this.missing.delete(s);
+        m.nextAt = Infinity;
         this.gaveUp++;
         continue;
       }
@@ -96,7 +107,7 @@ export class NackGenerator {
 
   nextTimeout(): number | undefined {
     let t: number | undefined;
-    for (const m of this.missing.values()) if (t === undefined || m.nextAt < t) t = m.nextAt;
+    for (const m of this.missing.values()) if (m.nextAt !== Infinity && (t === undefined || m.nextAt < t)) t = m.nextAt;
     return t;
   }
 }
