@@ -118,6 +118,7 @@ describe('malformed compounds are ParseErrors (length word checked against bytes
     ['PLI with FCI', '81ce0003' + '00000000' + '4bc4fcb4' + '00000000', 'pli.fci'],
     ['REMB with wrong Num SSRC', '8fce0005' + '00000001' + '00000000' + '52454d42' + '021a20df' + '4874ed16', 'remb.ssrcs'],
     ['padding count 0', 'a0cb0000'.slice(0, 4) + '0001' + '00000000', 'padding'],
+    ['padding on a packet that is not the last (RFC 3550 §6.4.1)', 'a1cb0002' + '902f9e2e' + '00000004' + '80c90001' + '902f9e2e', 'padding'],
     ['TWCC with trailing bytes after deltas', '8fcd0005' + '00000001' + '00000002' + '00000001' + '00000000' + '20010500', 'twcc'],
     ['TWCC reserved symbol in counted range', '8fcd0005' + '00000001' + '00000002' + '00000001' + '00000000' + '60010000', 'twcc.chunk'],
   ])('%s', (_name, hex, field) => {
@@ -130,6 +131,13 @@ describe('malformed compounds are ParseErrors (length word checked against bytes
     expect(err).toBeInstanceOf(ParseError);
     expect((err as ParseError).layer).toBe('rtcp');
     expect((err as ParseError).field).toBe(field);
+  });
+
+  it('encodeRtcp refuses padding on a packet that is not the last of the compound (RFC 3550 §6.4.1)', () => {
+    const bye = { type: 'bye' as const, ssrcs: [1], padding: Uint8Array.of(0, 0, 0, 4) };
+    const rr = { type: 'rr' as const, ssrc: 1, reports: [] };
+    expect(() => encodeRtcp([bye, rr])).toThrow(RangeError);
+    expect(toHex(encodeRtcp([rr, bye]))).toBe('80c90001' + '00000001' + 'a1cb0002' + '00000001' + '00000004');
   });
 
   it('unknown packet types are skipped by length and kept raw', () => {
@@ -227,12 +235,17 @@ const arbPacket: fc.Arbitrary<RtcpPacket> = fc.oneof(
   fc.record({ type: fc.constant('fir' as const), senderSsrc: u32, mediaSsrc: u32, entries: fc.array(fc.record({ ssrc: u32, sequenceNumber: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 3 }) }),
   fc.tuple(u32, fc.integer({ min: 0, max: 2 ** 40 }), fc.array(u32, { maxLength: 3 })).map(([s, b, ss]) => remb(s, b, ss)),
   fc.record({ type: fc.constant('raw' as const), packetType: fc.integer({ min: 207, max: 255 }), count: fc.integer({ min: 0, max: 31 }), body: words(4) }),
-).chain((p) => arbPadding.map((padding) => (padding ? { ...p, padding } : p)));
+);
+/** A compound of 1..max packets; only the last may carry padding (RFC 3550 §6.4.1). */
+const arbCompound = (maxLength: number): fc.Arbitrary<RtcpPacket[]> =>
+  fc
+    .array(arbPacket, { minLength: 1, maxLength })
+    .chain((ps) => arbPadding.map((padding) => (padding ? [...ps.slice(0, -1), { ...ps[ps.length - 1], padding }] : ps)));
 
 describe('properties', () => {
   it('decode(encode(packets)) == packets and re-encoding is byte-exact', () => {
     fc.assert(
-      fc.property(fc.array(arbPacket, { minLength: 1, maxLength: 5 }), (ps) => {
+      fc.property(arbCompound(5), (ps) => {
         const bytes = encodeRtcp(ps);
         const back = decodeRtcp(bytes);
         expect(plain(back)).toEqual(plain(ps));
@@ -259,7 +272,7 @@ describe('properties', () => {
 
   it('mutated valid compounds only ever raise ParseError', () => {
     fc.assert(
-      fc.property(fc.array(arbPacket, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat(), (ps, muts, cut) => {
+      fc.property(arbCompound(4), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat(), (ps, muts, cut) => {
         const b = encodeRtcp(ps);
         for (const [i, v] of muts) b[i % b.length] = v;
         try {

@@ -67,6 +67,8 @@ export function decodeRtcp(buf: Uint8Array): RtcpPacket[] {
     let bodyEnd = at + size;
     let padding: Uint8Array | undefined;
     if (b0 & 0x20) {
+      // RFC 3550 §6.4.1: padding MUST only be added to the last packet of a compound (A.2 check).
+      if (bodyEnd !== buf.length) throw new ParseError('rtcp', 'padding', at, 'P bit set on a packet that is not the last of the compound');
       const n = buf[bodyEnd - 1];
       // libwebrtc's common_header.cc rejects both of these too.
       if (n === 0) throw new ParseError('rtcp', 'padding', bodyEnd - 1, 'P bit set but padding count is 0');
@@ -201,6 +203,10 @@ function writeRtcpPacket(w: ByteWriter, p: RtcpPacket): void {
 
 /** Encode packets back to back as one compound datagram (RFC 3550 §6.1). */
 export function encodeRtcp(packets: readonly RtcpPacket[]): Uint8Array {
+  // RFC 3550 §6.4.1: padding MUST only be added to the last individual packet.
+  if (packets.some((p, i) => p.padding && i !== packets.length - 1)) {
+    throw new RangeError('rtcp: padding is allowed only on the last packet of a compound (RFC 3550 §6.4.1)');
+  }
   const w = new ByteWriter(256);
   for (const p of packets) writeRtcpPacket(w, p);
   return w.finish();
