@@ -511,7 +511,7 @@ export class IceAgent {
         this.forgetBinding(o.error, o.server);
       }
     }
-    this.checkGatheringDone(now);
+    this.checkGatheringDone();
   }
 
   private forgetBinding(error: Error, server: Address): void {
@@ -573,10 +573,10 @@ export class IceAgent {
           break;
       }
     }
-    if (!this.closed) this.checkGatheringDone(now);
+    if (!this.closed) this.checkGatheringDone();
   }
 
-  private checkGatheringDone(_now?: number): void {
+  private checkGatheringDone(): void {
     if (this.gatheringState !== 'gathering') return;
     const stunPending = this.bindingBase.size > 0;
     const turnPending = this.turns.some((t) => t.client.state === 'allocating' || t.client.state === 'idle');
@@ -614,7 +614,7 @@ export class IceAgent {
         const ctx = o.context;
         if (ctx?.kind === 'check') {
           ctx.pair.transaction = undefined;
-          this.setPairState(ctx.pair, 'failed');
+          ctx.pair.state = 'failed';
           if (ctx.nominate) ctx.pair.nominating = false;
         }
       } else {
@@ -676,7 +676,7 @@ export class IceAgent {
     if (nominate) attributes.push(attr('USE_CANDIDATE', true)); // §7.2.2, §8.1.1
     const key = shortTermKey(pair.creds.remote.pwd);
     const request = buildMessage({ class: 'request', method: Method.Binding, transactionId: this.random(TRANSACTION_ID_LENGTH), attributes, integrity: key, fingerprint: true });
-    if (pair.state !== 'succeeded') this.setPairState(pair, 'in-progress');
+    if (pair.state !== 'succeeded') pair.state = 'in-progress';
     this.stats.checksSent++;
     const tx = transactionKey(request.subarray(8, 20));
     this.txPairs.set(tx, pair);
@@ -706,17 +706,17 @@ export class IceAgent {
         // §7.2.5.1: switch role only if we still hold the role we sent; then retry the pair.
         this.stats.roleConflicts++;
         if (ctx.controlling === this._controlling) this.setRole(!this._controlling);
-        this.setPairState(pair, 'waiting');
+        pair.state = 'waiting';
         if (!this.triggered.includes(pair)) this.triggered.push(pair);
         return;
       }
-      this.setPairState(pair, 'failed'); // §7.2.5.2.4 unrecoverable error
+      pair.state = 'failed'; // §7.2.5.2.4 unrecoverable error
       pair.nominating = false;
       return;
     }
     // §7.2.5.2.1: the response must come from where the request went (and arrive where it left).
     if (!sameAddress(from, pair.remote)) {
-      this.setPairState(pair, 'failed');
+      pair.state = 'failed';
       return;
     }
     let mapped: Address | undefined;
@@ -743,10 +743,10 @@ export class IceAgent {
       });
     }
     this.trust(localBaseOf(pair.local), pair.remote);
-    this.setPairState(pair, 'succeeded');
+    pair.state = 'succeeded';
     if (this.firstValidAt === undefined) this.firstValidAt = now;
     // §7.2.5.3.3: unfreeze pairs with the same foundation.
-    for (const p of this.pairs) if (p.state === 'frozen' && p.foundation === pair.foundation && p.generation === pair.generation) this.setPairState(p, 'waiting');
+    for (const p of this.pairs) if (p.state === 'frozen' && p.foundation === pair.foundation && p.generation === pair.generation) p.state = 'waiting';
     // §7.2.5.3.4 / §8.1.1: a successful check that carried USE-CANDIDATE (ours), or one the peer nominated.
     if ((ctx.nominate && this._controlling) || (!this._controlling && pair.nominatedByPeer)) {
       pair.nominated = true;
@@ -765,10 +765,6 @@ export class IceAgent {
     this.transactions.cancel(p.transaction);
     this.txPairs.delete(transactionKey(p.transaction));
     p.transaction = undefined;
-  }
-
-  private setPairState(p: Pair, s: Pair['state']): void {
-    p.state = s;
   }
 
   private setRole(controlling: boolean): void {
