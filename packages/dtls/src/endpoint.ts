@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { concatBytes, constantTimeEqual, cryptoRandom, isParseError, toHex, type RandomSource } from '@rtcstack/common';
 import {
   AlertDescription,
@@ -55,6 +55,7 @@ import { HandshakeReassembler, type HandshakeMessage } from './reassembler.ts';
 import { decodeRecords, encodeRecord, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, type DtlsRecord } from './record.ts';
 import { RecordProtection } from './record-protection.ts';
 import { RecordLayer } from './record-layer.ts';
+import { Transcript } from './transcript.ts';
 import { chooseScheme, createSignature, VERIFY_SCHEMES, verifySignature } from './signature.ts';
 import { fingerprint, fingerprintMatches, parseCertificate, type LocalCertificate } from './x509/index.ts';
 
@@ -144,7 +145,7 @@ export class DtlsEndpoint {
   private expect: Expect;
   private readonly reassembler = new HandshakeReassembler(0);
   private sendSeq = 0;
-  private transcript: Uint8Array[] = [];
+  private readonly transcript = new Transcript();
   private peerFlightLastSeq = -1;
   private flight: FlightEntry[] = [];
   private retransmitAt: number | undefined;
@@ -453,14 +454,13 @@ export class DtlsEndpoint {
   }
 
   private addTranscript(m: HandshakeMessage): void {
-    this.transcript.push(encodeHandshakeMessage(m.msgType, m.messageSeq, m.body));
+    this.transcript.add(m.msgType, m.messageSeq, m.body);
   }
 
   private transcriptHash(): Uint8Array {
-    const h = createHash(this.suite!.prfHash);
-    for (const t of this.transcript) h.update(t);
-    return new Uint8Array(h.digest());
+    return this.transcript.hash(this.suite!.prfHash);
   }
+
 
   private unexpected(m: HandshakeMessage): never {
     throw new HandshakeAbort('unexpected_message', `unexpected handshake message type ${m.msgType} while waiting for ${this.expect}`);
@@ -561,7 +561,7 @@ export class DtlsEndpoint {
     this.peerFlightLastSeq = m.messageSeq;
     this.cookie = hvr.cookie.slice();
     // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not in the transcript.
-    this.transcript = [];
+    this.transcript.reset();
     this.rto = this.rtoInitial;
     this.sendFlight(now, [this.handshakeEntry(HandshakeType.client_hello, this.buildClientHello())]);
   }
@@ -654,7 +654,7 @@ export class DtlsEndpoint {
     if (this.certificateRequested) {
       const scheme = chooseScheme(this.cert, this.certRequestSchemes);
       if (scheme === undefined) throw new HandshakeAbort('handshake_failure', 'no signature scheme in common for CertificateVerify');
-      const all = concatBytes(...this.transcript);
+      const all = this.transcript.bytes();
       entries.push(this.handshakeEntry(HandshakeType.certificate_verify, certificateVerifyCodec.encode({ signatureScheme: scheme, signature: createSignature(scheme, this.cert, all) })));
     }
     entries.push(...this.changeCipherSpecAndFinished('client finished'));
@@ -700,7 +700,7 @@ export class DtlsEndpoint {
         const cv = certificateVerifyCodec.decode(m.body);
         if (!VERIFY_SCHEMES.includes(cv.signatureScheme)) throw new HandshakeAbort('illegal_parameter', `CertificateVerify scheme 0x${cv.signatureScheme.toString(16)} was not offered`);
         // RFC 5246 §7.4.8: the signature covers every handshake message before this one.
-        if (!verifySignature(cv.signatureScheme, this.peerPublicKey!, concatBytes(...this.transcript), cv.signature)) {
+        if (!verifySignature(cv.signatureScheme, this.peerPublicKey!, this.transcript.bytes(), cv.signature)) {
           throw new HandshakeAbort('decrypt_error', 'CertificateVerify signature does not verify');
         }
         this.addTranscript(m);
@@ -738,7 +738,7 @@ export class DtlsEndpoint {
     this.negotiate(ch);
     this.clientRandom = ch.random.slice();
     this.serverRandom = this.makeRandom();
-    this.transcript = [];
+    this.transcript.reset();
     this.addTranscript(m);
     this.peerFlightLastSeq = m.messageSeq;
     // The HelloVerifyRequest echoed the ClientHello's message_seq; like OpenSSL, our ServerHello then
@@ -882,7 +882,7 @@ export class DtlsEndpoint {
 
   private handshakeEntry(msgType: number, body: Uint8Array, inTranscript = true): FlightEntry {
     const messageSeq = this.sendSeq++;
-    if (inTranscript) this.transcript.push(encodeHandshakeMessage(msgType, messageSeq, body));
+    if (inTranscript) this.transcript.add(msgType, messageSeq, body);
     return { kind: 'handshake', msgType, messageSeq, body, epoch: msgType === HandshakeType.finished ? 1 : 0 };
   }
 
