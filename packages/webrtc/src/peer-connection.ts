@@ -71,6 +71,10 @@ type Handler = ((ev: Event) => void) | null;
 
 let sessionCounter = 0;
 
+/** ICE pacing defaults for the peer connection (ms); see the constructor. */
+export const DEFAULT_ICE_TA = 5;
+export const DEFAULT_NOMINATION_DELAY = 0;
+
 export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
   /** webrtc-pc §4.10: generate an ECDSA P-256 certificate. */
   static async generateCertificate(keygenAlgorithm?: { name: string; namedCurve?: string }): Promise<RTCCertificate> {
@@ -151,8 +155,11 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
       turnServers: servers.turn,
       iceTransportPolicy: this.config.iceTransportPolicy,
       ...(options.keyLog ? { keyLog: options.keyLog } : {}),
-      ...(options.iceTa !== undefined ? { iceTa: options.iceTa } : {}),
-      ...(options.nominationDelay !== undefined ? { nominationDelay: options.nominationDelay } : {}),
+      // RFC 8445 §14.2 allows Ta down to 5 ms; one bundled component has few pairs to pace.
+      iceTa: options.iceTa ?? DEFAULT_ICE_TA,
+      // Regular nomination (§8.1.1) of the first valid pair at once: on a LAN or loopback, waiting
+      // for a better pair costs more than it can win. Tune with nominationDelay.
+      nominationDelay: options.nominationDelay ?? DEFAULT_NOMINATION_DELAY,
       ...(options.consentInterval !== undefined ? { consentInterval: options.consentInterval } : {}),
       ...(options.disconnectedTimeout !== undefined ? { disconnectedTimeout: options.disconnectedTimeout } : {}),
       ...(options.consentTimeout !== undefined ? { consentTimeout: options.consentTimeout } : {}),
