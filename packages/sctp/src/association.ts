@@ -168,6 +168,8 @@ export class SctpAssociation {
   private forwardTsnNeeded = false;
   private errorCount = 0;
   private readonly rto: RtoEstimator;
+  /** Gap blocks of the previous SACK (absolute first TSN -> last TSN), to skip re-walking them. */
+  private lastGapBlocks: Map<number, number> = new Map();
   /** The one chunk being timed for RTT (§6.3.1 C4: one measurement per round trip; C5: Karn). */
   private rttProbeTsn: number | undefined;
 
@@ -746,6 +748,7 @@ export class SctpAssociation {
     this.forwardTsnNeeded = false;
     this.errorCount = 0;
     this.rttProbeTsn = undefined;
+    this.lastGapBlocks = new Map();
     this.outgoingReset = undefined;
     this.deferredPeerReset = undefined;
     this.lastPeerResponse = undefined;
@@ -987,11 +990,18 @@ export class SctpAssociation {
     const cumAdvanced = this.cumAckPoint > oldCum;
     let htna = cumAdvanced ? this.cumAckPoint : -1;
     let highestGapAcked = -1;
-    // Gap blocks: mark acked; the cost is the size of the blocks, not of everything outstanding.
+    // Gap blocks: mark acked. Gap-acked TSNs stay acked (our peers do not renege), so a block
+    // already walked in the previous SACK is only walked from where it ended then: the cost per
+    // SACK is what is new, not the whole window.
+    const seen = this.lastGapBlocks;
+    const now: Map<number, number> = new Map();
     for (const g of s.gapBlocks) {
       if (g.start > g.end) continue;
+      const first = this.cumAckPoint + g.start;
       const end = Math.min(this.cumAckPoint + g.end, this.nextTsn - 1);
-      for (let t = this.cumAckPoint + g.start; t <= end; t++) {
+      now.set(first, end);
+      const prevEnd = seen.get(first);
+      for (let t = prevEnd === undefined ? first : Math.max(first, prevEnd + 1); t <= end; t++) {
         const c = this.chunkAt(t);
         if (!c || c.acked) continue;
         c.acked = true;
@@ -1009,6 +1019,7 @@ export class SctpAssociation {
       }
       if (end > highestGapAcked) highestGapAcked = end;
     }
+    this.lastGapBlocks = now;
     // §6.2.1: the peer's window, less what is still in flight.
     this.peerRwnd = Math.max(0, s.aRwnd - this.flightSize);
     if (rtt >= 0) this.rto.measure(rtt);
@@ -1018,19 +1029,29 @@ export class SctpAssociation {
     let newFastRtx = false;
     const limit = this.fastRecovery && cumAdvanced ? highestGapAcked : htna;
     if (s.gapBlocks.length && limit > this.cumAckPoint) {
-      for (let t = this.cumAckPoint + 1; t < limit; t++) {
-        const c = this.chunkAt(t);
-        if (!c || c.acked || c.abandoned || !c.inFlight || c.fastRetransmitted) continue;
-        if (++c.misses >= 3) {
-          if (this.shouldAbandon(c)) {
-            this.abandon(c.msg);
-            continue;
+      // Walk only the holes between gap blocks (the TSNs the SACK reports missing).
+      let holeStart = this.cumAckPoint + 1;
+      const holes: [number, number][] = [];
+      for (const g of s.gapBlocks) {
+        if (g.start > g.end) continue;
+        holes.push([holeStart, this.cumAckPoint + g.start - 1]);
+        holeStart = this.cumAckPoint + g.end + 1;
+      }
+      for (const [from, to] of holes) {
+        for (let t = from; t <= to && t < limit; t++) {
+          const c = this.chunkAt(t);
+          if (!c || c.acked || c.abandoned || !c.inFlight || c.fastRetransmitted) continue;
+          if (++c.misses >= 3) {
+            if (this.shouldAbandon(c)) {
+              this.abandon(c.msg);
+              continue;
+            }
+            c.misses = 0;
+            c.fastRetransmitted = true;
+            this.markRetransmit(c);
+            this.stats.fastRetransmits++;
+            newFastRtx = true;
           }
-          c.misses = 0;
-          c.fastRetransmitted = true;
-          this.markRetransmit(c);
-          this.stats.fastRetransmits++;
-          newFastRtx = true;
         }
       }
     }

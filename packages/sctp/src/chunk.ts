@@ -1,4 +1,4 @@
-import { ByteReader } from '@rtcstack/common';
+import { ByteReader, readU16, readU32 } from '@rtcstack/common';
 import { Writer } from './writer.ts';
 import { ChunkType, ParamType } from './constants.ts';
 import { decodeInitParam, initParamTlv, type InitParam } from './param.ts';
@@ -125,6 +125,18 @@ export const isUnknown = (c: AnyChunk): c is UnknownChunk => 'unknown' in c;
 
 /** Decode the value of one chunk. `buf[start..end)` is the value (after the 4-byte header). */
 export function decodeChunkValue(type: number, flags: number, buf: Uint8Array, start: number, end: number, headerAt: number): AnyChunk {
+  if (type === ChunkType.DATA && end - start > 12) {
+    // Hot path: no reader object for the most common chunk.
+    return {
+      type,
+      flags,
+      tsn: readU32(buf, start),
+      streamId: readU16(buf, start + 4),
+      ssn: readU16(buf, start + 6),
+      ppid: readU32(buf, start + 8),
+      userData: buf.subarray(start + 12, end),
+    };
+  }
   const r = new ByteReader(buf, LAYER, start, end);
   switch (type) {
     case ChunkType.DATA: {
