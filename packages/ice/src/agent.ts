@@ -180,7 +180,7 @@ export class IceAgent {
     return this.gatheringState;
   }
   get selectedPair(): SelectedPair | undefined {
-    return this.selected && { local: this.selected.local, remote: this.selected.remote };
+    return this.selected && { local: this.selected.validLocal ?? this.selected.local, remote: this.selected.remote };
   }
   /** The checklist, highest priority first (a snapshot for printing). */
   get checklist(): readonly CandidatePair[] {
@@ -464,6 +464,7 @@ export class IceAgent {
       nominated: false,
       nominatedByPeer: false,
       nominating: false,
+      validLocal: undefined,
       generation: this.generation,
       creds: { local: this.local, remote: this.remote ?? { ufrag: '', pwd: '' } },
     };
@@ -742,7 +743,12 @@ export class IceAgent {
         base,
       });
     }
-    this.trust(localBaseOf(pair.local), pair.remote);
+    // §7.2.5.3.2: the valid pair's local candidate is the one whose address was mapped (a srflx
+    // or prflx candidate behind a NAT; the host or relay candidate itself without one).
+    const base = localBaseOf(pair.local);
+    pair.validLocal =
+      (mapped && this.localCandidates.find((c) => c.address === mapped.address && c.port === mapped.port && c.base && sameAddress(c.base, base))) || pair.local;
+    this.trust(base, pair.remote);
     pair.state = 'succeeded';
     if (this.firstValidAt === undefined) this.firstValidAt = now;
     // §7.2.5.3.3: unfreeze pairs with the same foundation.
@@ -820,7 +826,7 @@ export class IceAgent {
     }
     this.pairs = this.pairs.filter((p) => p.generation === this.generation);
     this.triggered = this.triggered.filter((p) => p === best);
-    this.outputs.push({ type: 'selected-pair', pair: { local: best.local, remote: best.remote } });
+    this.outputs.push({ type: 'selected-pair', pair: { local: best.validLocal ?? best.local, remote: best.remote } });
     this.updateConnectionState();
   }
 

@@ -67,6 +67,11 @@ export interface CandidatePair {
   nominatedByPeer: boolean;
   /** The ICE generation (restart count) the pair belongs to. */
   readonly generation: number;
+  /**
+   * Once succeeded: the local candidate the peer saw (§7.2.5.3.2), e.g. our srflx or a prflx
+   * candidate behind a NAT. Checks and data still leave from `local`'s base.
+   */
+  validLocal?: IceCandidate;
 }
 
 export interface SelectedPair {

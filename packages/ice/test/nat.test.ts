@@ -21,6 +21,8 @@ describe('server-reflexive candidates through NATs', () => {
     expect(srflx).toMatchObject({ address: '203.0.113.1', relatedAddress: '192.168.1.2', relatedPort: 5000 });
     // Both private addresses are 192.168.1.2: only the srflx candidates can reach each other.
     expect(a.agent.selectedPair?.remote).toMatchObject({ type: 'srflx', address: '203.0.113.2' });
+    // The valid pair's local side is what b saw: a's srflx candidate (§7.2.5.3.2), sent from its host base.
+    expect(a.agent.selectedPair?.local).toMatchObject({ type: 'srflx', address: '203.0.113.1', base: { address: '192.168.1.2', port: 5000 } });
     expect(b.agent.selectedPair?.remote.address).toBe('203.0.113.1');
     a.agent.send(net.now, bytes('\x80media'));
     net.runFor(100);
