@@ -9,11 +9,11 @@ import { AudioReceiver, AudioSender, type AudioFrame } from '../src/media/index.
  * sharing its SSRC and socket (rtcp-mux). The receiver's report block rides in the sender's SR
  * (RFC 3550 §6.4.1), so no separate RRs are sent; every RTCP datagram goes to both cores.
  */
-function twoWayCall(seed: number, link: Partial<LinkConfig>) {
+function twoWayCall(seed: number, link: Partial<LinkConfig>, periodicReports = false) {
   const net = new Network({ seed, defaultLink: link });
   const peers = (['alice', 'bob'] as const).map((name, i) => {
     const ssrc = 0x1000 + i;
-    const receiver = new AudioReceiver({ localSsrc: ssrc, payloadTypes: { 0: 'PCMU', 8: 'PCMA' }, cname: name, periodicReports: false, random: seededRandom(seed * 10 + i) });
+    const receiver = new AudioReceiver({ localSsrc: ssrc, payloadTypes: { 0: 'PCMU', 8: 'PCMA' }, cname: name, periodicReports, random: seededRandom(seed * 10 + i) });
     const sender = new AudioSender({
       ssrc,
       payloadType: i === 0 ? 0 : 8,
@@ -81,6 +81,29 @@ describe('a two-way call: reports ride in SRs', () => {
     expect(alice.frames.every((f) => f.payloadType === 8)).toBe(true);
     expect(bob.frames.every((f) => f.payloadType === 0)).toBe(true);
     expect(alice.receiver.stats().audioLevel).toBeCloseTo(0.354, 2);
+  });
+
+  it('with periodic reports left on, the RR is skipped while the SR carries the block, and resumes when sending stops', () => {
+    const { net, alice, bob } = twoWayCall(5, { delayMs: 10 }, true);
+    alice.sender.start(0);
+    bob.sender.start(0);
+    net.run(5_000);
+    const kinds = (d: Uint8Array) => decodeRtcp(d)[0].type;
+    // At most one RR, if Bob's RR timer fired before his first SR took the block.
+    expect(alice.rtcpSeen.slice(1).map(kinds).every((k) => k === 'sr')).toBe(true);
+    expect(bob.receiver.stats().rtcpPacketsSent).toBeLessThanOrEqual(1);
+    const rrBefore = bob.receiver.stats().rtcpPacketsSent;
+    // Bob stops sending (SR + SDES + BYE); from then on his receiver reports in RRs.
+    bob.sender.stop(net.now);
+    const stoppedAt = net.now;
+    net.run(10_000);
+    expect(alice.receiver.stats().byeReceived).toBe(true);
+    expect(bob.receiver.stats().rtcpPacketsSent - rrBefore).toBeGreaterThanOrEqual(2);
+    expect(alice.rtcpSeen.slice(-2).map(kinds)).toEqual(['rr', 'rr']);
+    // Alice keeps measuring RTT from Bob's RRs.
+    expect(alice.sender.stats().remoteInbound!.reportsReceived).toBeGreaterThan(5);
+    expect(alice.sender.stats().roundTripTime!).toBeCloseTo(0.02, 3);
+    expect(stoppedAt).toBe(5_000);
   });
 
   it('with 5% loss both ways, both sides repair with NACKs', () => {

@@ -46,8 +46,10 @@ export interface AudioReceiverOptions {
    */
   readonly reducedSize?: boolean;
   /**
-   * Send RR + SDES on the RTCP timer (default true). A peer that also sends can turn this off and
-   * put `reportBlock(now)` in its SRs instead (AudioSenderOptions.reportBlocks, RFC 3550 §6.4.1).
+   * Send RR + SDES on the RTCP timer (default true). When our report block was taken for an SR
+   * (`reportBlock(now)`, AudioSenderOptions.reportBlocks, RFC 3550 §6.4.1) within the last 1.5
+   * intervals, the RR is skipped: one report per interval, and RRs resume by themselves when the
+   * sender stops. `false` never sends periodic RRs.
    */
   readonly periodicReports?: boolean;
   readonly random?: RandomSource;
@@ -158,6 +160,8 @@ export class AudioReceiver {
   private concealing = false;
   private firSequence = 0;
   private rttMs: number | undefined;
+  /** When an SR last took our report block (then our own RR is not needed). */
+  private reportTakenAt: number | undefined;
 
   private packetsReceived = 0;
   private bytesReceived = 0;
@@ -299,6 +303,7 @@ export class AudioReceiver {
    * Each call closes a loss interval (RFC 3550 A.3).
    */
   reportBlock(now: number): ReportBlock | undefined {
+    this.reportTakenAt = now;
     return this.rxStats?.reportBlock(now);
   }
 
@@ -314,7 +319,8 @@ export class AudioReceiver {
     this.playDue(now);
     this.sendNacks(now);
     if (this.nextRtcpAt !== undefined && this.nextRtcpAt <= now) {
-      this.queueRtcp(this.reportPackets(now));
+      const inSr = this.reportTakenAt !== undefined && now - this.reportTakenAt < 1.5 * this.rtcpIntervalMs;
+      if (!inSr) this.queueRtcp(this.reportPackets(now));
       this.nextRtcpAt = now + randomisedInterval(this.rtcpIntervalMs, this.random);
     }
   }
