@@ -18,7 +18,7 @@ export const TRANSACTION_ID_LENGTH = 12;
 export const FINGERPRINT_XOR = 0x5354554e;
 
 /**
- * RFC 8489 §5: the two class bits C1 C0, spread over the message type (see message-type.ts).
+ * RFC 8489 §5: the two class bits C1 C0, spread over the message type (see encodeMessageType in message.ts).
  */
 export const MessageClass = {
   request: 0b00,
