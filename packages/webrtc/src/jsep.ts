@@ -41,7 +41,8 @@ export const DEFAULT_SCTP_PORT = 5000;
 export const DEFAULT_MAX_MESSAGE_SIZE = 262144;
 
 export interface LocalAudioSection {
-  readonly kind: 'audio';
+  /** 'video' only appears as a rejected section answering a video offer (port 0, RFC 8829 §5.3.1). */
+  readonly kind: 'audio' | 'video';
   readonly mid: string;
   readonly direction: Direction;
   readonly ssrc?: number;
@@ -87,7 +88,7 @@ export function writeDescription(spec: LocalDescriptionSpec): string {
     if (s.kind === 'application') return { ...common, kind: 'application', sctpPort: DEFAULT_SCTP_PORT, maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE };
     return {
       ...common,
-      kind: 'audio',
+      kind: s.kind,
       direction: s.direction,
       codecs: s.codecs && s.codecs.length ? s.codecs : AUDIO_CODECS,
       ...(s.msid ? { msid: s.msid } : {}),

@@ -348,7 +348,11 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
     if (!remote) throw invalidState('no remote offer');
     const sections: LocalSection[] = remote.media.map((m, i) => {
       const s = this.sections[i];
-      if (!s || m.rejected) return m.kind === 'application' ? { kind: 'application', mid: m.mid, rejected: true } : { kind: 'audio', mid: m.mid, direction: 'inactive', cname: this.media.cname, rejected: true, codecs: AUDIO_CODECS };
+      if (!s || m.rejected || (m.kind !== 'audio' && m.kind !== 'application')) {
+        // Rejected: same media type, port 0, one of the offered formats (RFC 8829 §5.3.1, RFC 3264 §6).
+        if (m.kind === 'application') return { kind: 'application', mid: m.mid, rejected: true };
+        return { kind: m.kind === 'video' ? 'video' : 'audio', mid: m.mid, direction: 'inactive', cname: this.media.cname, rejected: true, codecs: m.codecs.length ? m.codecs.slice(0, 1) : AUDIO_CODECS };
+      }
       if (s.kind === 'application') return this.localSection(s, undefined);
       const t = s.transceiver;
       const codecs = negotiateAudioCodecs(m.codecs);
