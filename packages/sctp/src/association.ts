@@ -181,6 +181,9 @@ export class SctpAssociation {
   private packetsSinceSack = 0;
   private dupTsns: number[] = [];
 
+  private slab = new Uint8Array(0);
+  private slabAt = 0;
+
   // --- control chunks waiting for the next packet, encoded ---
   private control: Uint8Array[] = [];
 
@@ -1380,7 +1383,7 @@ export class SctpAssociation {
       const sackSize = sack ? 16 + 4 * (sack.gapBlocks.length + sack.duplicateTsns.length) : 0;
       const sackOnly = sack !== undefined && this.control.length === 0 && !this.hasWork(dataOk, true);
       // A SACK on its own gets a packet of exactly its size; anything else a full-MTU buffer.
-      const buf = new Uint8Array(sackOnly ? 12 + sackSize : mtu);
+      const buf = this.packetBuffer(sackOnly ? 12 + sackSize : mtu);
       let len = 12;
       let sentData = false;
       // Control chunks first; one larger than the MTU goes out alone.
@@ -1500,6 +1503,7 @@ export class SctpAssociation {
         }
       }
       if (len === 12) break;
+      this.slabAt += (len + 7) & ~7; // keep what was written, give the rest back to the slab
       this.emitPacket(buf.subarray(0, len), this.peerTag);
       if (sentData && this.t3At === undefined) this.t3At = this.now + this.rto.rto; // §6.3.2 R1
     }
@@ -1519,6 +1523,19 @@ export class SctpAssociation {
     if (this.forwardTsnNeeded && this.advancedPeerAckPoint > this.cumAckPoint) return true;
     if (this.rtxQueue.length && (this.forceRetransmit || this.flightSize < this.cwnd)) return true;
     return this.pendingHead < this.pending.length && this.flightSize < this.cwnd && this.rtxQueue.length === 0;
+  }
+
+  /**
+   * Room for one packet, carved from a 64 KiB slab instead of one allocation per packet. Slab
+   * memory is never reused (a packet handed out may still be queued in a socket), so it is zero,
+   * which DATA padding relies on. flush() advances slabAt by what it actually used.
+   */
+  private packetBuffer(n: number): Uint8Array {
+    if (this.slab.length - this.slabAt < n) {
+      this.slab = new Uint8Array(Math.max(65536, n));
+      this.slabAt = 0;
+    }
+    return this.slab.subarray(this.slabAt, this.slabAt + n);
   }
 
   /** Control chunks queued by trySendReset after the main loop. */
