@@ -23,6 +23,8 @@ export class DtlsUdpConnection {
   onEvent: (e: DtlsEvent) => void = () => {};
   /** The 'connected' or 'error' event once it happened, for connected() calls that come late. */
   private outcome: DtlsEvent | undefined;
+  /** The last error the socket reported, if any. */
+  lastSocketError: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly t0 = performance.now();
 
@@ -30,6 +32,11 @@ export class DtlsUdpConnection {
     this.endpoint = new DtlsEndpoint(opts);
     this.socket = socket;
     this.remote = opts.remote;
+    // A socket error (e.g. EHOSTUNREACH on send) must not crash the process; the handshake's
+    // own timer decides when to give up.
+    socket.on('error', (e) => {
+      this.lastSocketError = e;
+    });
     socket.on('message', (msg, rinfo) => {
       if (!this.remote) this.remote = { address: rinfo.address, port: rinfo.port };
       else if (rinfo.address !== this.remote.address || rinfo.port !== this.remote.port) return;
