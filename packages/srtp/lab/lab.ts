@@ -31,6 +31,12 @@ import {
   type SrtpProfile,
 } from '../src/index.ts';
 
+// Bad arguments (a key of the wrong length, a packet that is not RTP, ...): one line, exit 2.
+process.on('uncaughtException', (e) => {
+  console.error(`lab:srtp: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+});
+
 const args = process.argv.slice(2);
 const flag = (n: string): boolean => args.includes(n);
 const value = (n: string): string | undefined => {
@@ -113,6 +119,7 @@ say(hexDump(pkt, '   '));
 let outPkt: Uint8Array | undefined;
 if (!rtcp) {
   const end = unprotect ? pkt.length - tagLen : pkt.length;
+  if (end < 12) throw new Error(`a ${pkt.length}-byte packet is shorter than the 12-byte RTP header${unprotect ? ` plus the ${tagLen}-byte tag` : ''}`);
   const h = rtpHeaderLength(pkt, end);
   const seq = (pkt[2] << 8) | pkt[3];
   const ssrc = u32(pkt, 8);
