@@ -52,11 +52,18 @@ export class UdpPacketDriver {
 
   private schedule(): void {
     const t = this.core.nextTimeout();
-    if (t === this.timerAt) return;
+    if (t === undefined) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = undefined;
+      return;
+    }
+    // A timer already due no later than t can stay: when it fires early, handleTimeout finds
+    // nothing due and we re-arm. This keeps setTimeout churn off the per-SACK path (T3 moves
+    // forward on every SACK).
+    if (this.timer && this.timerAt !== undefined && this.timerAt <= t) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     this.timerAt = t;
-    if (t === undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = undefined;
