@@ -11,6 +11,12 @@ import { serialize } from './serialize.ts';
 import { webrtcView } from './view.ts';
 import { annotate } from './annotate.ts';
 
+// `npm run sdp -- x.sdp | head`: a closed pipe ends the program quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const write = args.includes('--write');
