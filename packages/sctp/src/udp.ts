@@ -18,6 +18,7 @@ export class UdpPacketDriver {
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
   private kickQueued = false;
+  private closed = false;
 
   constructor(
     private readonly core: PacketCore,
@@ -26,6 +27,7 @@ export class UdpPacketDriver {
     private readonly clock: () => number = () => performance.now(),
   ) {
     socket.on('message', (msg) => {
+      if (this.closed) return;
       core.handleInput(this.clock(), new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
       this.kick();
     });
@@ -46,6 +48,7 @@ export class UdpPacketDriver {
   }
 
   flush(): void {
+    if (this.closed) return;
     for (let p; (p = this.core.pollOutput()); ) this.socket.send(p, this.remote.port, this.remote.address);
     this.schedule();
   }
@@ -72,7 +75,9 @@ export class UdpPacketDriver {
     }, Math.max(0, t - this.clock()));
   }
 
+  /** Stop timers and sending (the socket stays open: it belongs to the caller). */
   close(): void {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
