@@ -470,9 +470,18 @@ export class IceAgent {
     };
     this.pairs.push(pair);
     this.sortPairs();
-    // §6.1.2.6: the first pair of each foundation starts Waiting (one component: every foundation's best).
-    if (!this.pairs.some((p) => p !== pair && p.foundation === pair.foundation && p.generation === pair.generation && p.state !== 'frozen')) {
-      pair.state = 'waiting';
+    // §6.1.2.6: per foundation, the highest-priority pair starts Waiting, the others Frozen
+    // (kept true as trickled candidates arrive); a foundation that already succeeded is unfrozen
+    // (§7.2.5.3.3).
+    const siblings = this.pairs.filter((p) => p !== pair && p.foundation === pair.foundation && p.generation === pair.generation);
+    if (siblings.some((p) => p.state === 'succeeded')) pair.state = 'waiting';
+    else if (!siblings.some((p) => p.state === 'in-progress' || p.state === 'failed')) {
+      const waiting = siblings.find((p) => p.state === 'waiting' && !this.triggered.includes(p));
+      if (!waiting) pair.state = 'waiting';
+      else if (pair.priority > waiting.priority) {
+        waiting.state = 'frozen';
+        pair.state = 'waiting';
+      }
     }
     // §8.1.2: once a pair is nominated, new pairs are not checked.
     if (this.selected && this.selected.generation === this.generation && this.selected.nominated) pair.state = 'frozen';

@@ -191,3 +191,31 @@ describe('trickle (RFC 8838)', () => {
     expect(types).toEqual(['gathering', 'candidate', 'end-of-candidates', 'complete']);
   });
 });
+
+describe('the checklist (§6.1.2)', () => {
+  test('pairs are ordered by pair priority; one pair per foundation starts Waiting, the others Frozen; success unfreezes the foundation', () => {
+    const agent = new IceAgent({ controlling: true, random: seededRandom(8), localUfrag: 'lufr', localPwd: 'lpwd-0123456789abcdefghij' });
+    agent.addLocalAddress(A);
+    agent.setRemoteCredentials('rufr', 'rpwd-0123456789abcdefghij');
+    agent.gather(0);
+    drain(agent);
+    // Two remote host candidates of one foundation "7", one srflx of foundation "8".
+    agent.addRemoteCandidate(`candidate:7 1 udp ${candidatePriority(126, 65000, 1)} 10.0.0.3 6000 typ host`);
+    agent.addRemoteCandidate(`candidate:7 1 udp ${candidatePriority(126, 65535, 1)} 10.0.0.2 6000 typ host`);
+    agent.addRemoteCandidate(`candidate:8 1 udp ${candidatePriority(100, 65535, 1)} 198.51.100.9 7000 typ srflx raddr 10.0.0.5 rport 6000`);
+    const list = agent.checklist;
+    expect(list.map((p) => p.remote.address)).toEqual(['10.0.0.2', '10.0.0.3', '198.51.100.9']);
+    for (let i = 1; i < list.length; i++) expect(list[i - 1].priority > list[i].priority).toBe(true);
+    // Foundation 7's best pair is Waiting even though its candidate was trickled second.
+    expect(list.map((p) => p.state)).toEqual(['waiting', 'frozen', 'waiting']);
+    agent.handleTimeout(0);
+    const [s] = sends(drain(agent));
+    expect(s.remote.address).toBe('10.0.0.2');
+    const req = decodeMessage(s.data);
+    const ok = buildMessage({ class: 'success', method: Method.Binding, transactionId: req.transactionId, attributes: [attr('XOR_MAPPED_ADDRESS', A)], integrity: shortTermKey('rpwd-0123456789abcdefghij'), fingerprint: true });
+    agent.handleInput(5, { data: ok, remote: { address: '10.0.0.2', port: 6000 }, local: A });
+    // §7.2.5.3.3: the Frozen pair of the same foundation is now Waiting.
+    expect(agent.checklist.find((p) => p.remote.address === '10.0.0.3')?.state).toBe('waiting');
+    expect(agent.checklist.find((p) => p.remote.address === '10.0.0.2')?.state).toBe('succeeded');
+  });
+});
