@@ -1,6 +1,6 @@
 /**
- * Checks for the X.509 / DER vector files (packages/dtls/test/x509-vectors/*.json until they
- * move to test-vectors/). Each check throws on mismatch; a `valid: false` case must raise a
+ * Checks for the X.509 / DER vector files (test-vectors/go-asn1-der.json,
+ * test-vectors/rfc8410-x509.json), merged into test/vectors.ts. Each check throws on mismatch; a `valid: false` case must raise a
  * ParseError from layer 'x509'.
  */
 import { fromHex, isParseError, toHex } from '@rtcstack/common';
