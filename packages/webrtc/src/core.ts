@@ -5,7 +5,7 @@
  *   datagram ──> IceAgent (STUN 0..3 consumed; other bytes only from vouched-for pairs)
  *                   │ 'data'
  *                   ▼ classifyPacket (RFC 7983 §7)
- *        20..63 ──> DtlsEndpoint ── 'data' ──> SctpAssociation ──> DataChannels (DCEP, RFC 8832)
+ *        20..63 ──> DtlsEndpoint ── 'data' ──> SctpTransport (@rtcstack/sctp: association + DCEP channels)
  *                        └── 'connected': exporter keys ──> SrtpSession (RFC 5764 §4.2)
  *      128..191 ──> SrtpSession.unprotect ──> 'rtp' / 'rtcp' (RFC 5761 §4 by packet type)
  *
@@ -15,10 +15,10 @@
 import { cryptoRandom, type Address, type RandomSource } from '@rtcstack/common';
 import { DtlsEndpoint, type ExpectedFingerprint, type LocalCertificate, type SrtpProfileName } from '@rtcstack/dtls';
 import { IceAgent, candidateToSdp, type IceCandidate, type IceCredentials, type SelectedPair, type TurnServerConfig } from '@rtcstack/ice';
-import { SctpAssociation, AssociationState } from '@rtcstack/sctp';
+import { SctpTransport, type DataChannel, type DataChannelInit } from '@rtcstack/sctp';
 import { srtpSessionFromDtls, type SrtpSession } from '@rtcstack/srtp';
 import { classifyPacket, newDemuxCounters, type DemuxCounters, type PacketClass } from './demux.ts';
-import { DataChannels, type ChannelEvent } from './data-channels.ts';
+import { newChannelRef, type ChannelOutput, type ChannelRef } from './channel-ref.ts';
 import type { RTCDtlsTransportState, RTCIceGatheringState, RTCIceTransportState } from './states.ts';
 
 export interface CoreOptions {
@@ -64,7 +64,7 @@ export type CoreOutput =
   | { readonly type: 'rtp'; readonly packet: Uint8Array; readonly ssrc: number }
   | { readonly type: 'rtcp'; readonly packet: Uint8Array }
   | { readonly type: 'wire'; readonly event: WireEvent }
-  | ChannelEvent;
+  | ChannelOutput;
 
 export interface CoreStats {
   readonly demux: DemuxCounters;
@@ -88,12 +88,14 @@ export class PeerConnectionCore {
     packetsSent: 0,
     packetsReceived: 0,
   };
-  readonly channels = new DataChannels();
+  /** Data channels the application created before SCTP was up, opened when it connects. */
+  private pendingChannels: ChannelRef[] = [];
+  readonly channels = new Set<ChannelRef>();
   /** Set true to get 'wire' outputs (demo, --trace). */
   traceWire = false;
   ice: IceAgent | undefined;
   dtls: DtlsEndpoint | undefined;
-  sctp: SctpAssociation | undefined;
+  sctp: SctpTransport | undefined;
   srtp: SrtpSession | undefined;
   dtlsRole: 'client' | 'server' | undefined;
   dtlsState: RTCDtlsTransportState = 'new';
@@ -106,6 +108,7 @@ export class PeerConnectionCore {
   private remoteFingerprints: readonly ExpectedFingerprint[] = [];
   private sctpPort = 5000;
   private remoteSctpPort = 5000;
+  private remoteMaxMessageSize = 65536;
   private wantSctp = false;
   private lastDataPath: { remote: Address; local: Address } | undefined;
   private readonly outputs: CoreOutput[] = [];
@@ -207,7 +210,6 @@ export class PeerConnectionCore {
     this.remoteFingerprints = remoteFingerprints;
     if (this.dtls) return;
     this.dtlsRole = role;
-    this.channels.setDtlsRole(role);
     this.dtls = new DtlsEndpoint({
       role,
       certificate: this.options.certificate,
@@ -221,8 +223,9 @@ export class PeerConnectionCore {
   }
 
   /** The remote description has an m=application section: run SCTP once DTLS is up (RFC 8841). */
-  enableSctp(now: number, remotePort: number): void {
+  enableSctp(now: number, remotePort: number, remoteMaxMessageSize = 65536): void {
     this.remoteSctpPort = remotePort;
+    this.remoteMaxMessageSize = remoteMaxMessageSize;
     this.wantSctp = true;
     this.maybeStartSctp(now);
     this.pump(now);
@@ -231,7 +234,57 @@ export class PeerConnectionCore {
   // ---- data channels -------------------------------------------------------------------------
 
   sctpConnected(): boolean {
-    return this.sctp?.state === AssociationState.ESTABLISHED;
+    return this.sctp?.state === 'connected';
+  }
+
+  /** createDataChannel: opened at once when SCTP is connected, else when it connects. */
+  createChannel(now: number, label: string, init: DataChannelInit): ChannelRef {
+    this.now = now;
+    const ref = newChannelRef(label, init);
+    this.channels.add(ref);
+    if (this.sctp) this.bindChannel(ref, this.sctp.createDataChannel(label, init));
+    else this.pendingChannels.push(ref);
+    this.pump(now);
+    return ref;
+  }
+
+  channelSend(now: number, ref: ChannelRef, data: string | Uint8Array): void {
+    this.now = now;
+    if (!ref.inner) throw new Error('channel is not open');
+    ref.inner.send(data);
+    ref.messagesSent++;
+    ref.bytesSent += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    this.pump(now);
+  }
+
+  channelClose(now: number, ref: ChannelRef): void {
+    this.now = now;
+    if (ref.inner) ref.inner.close();
+    else {
+      this.pendingChannels = this.pendingChannels.filter((r) => r !== ref);
+      this.channels.delete(ref);
+      this.outputs.push({ type: 'channel-event', ref, event: 'close' });
+    }
+    this.pump(now);
+  }
+
+  /** Turn an SCTP DataChannel's callbacks into core outputs. */
+  private bindChannel(ref: ChannelRef, ch: DataChannel): void {
+    ref.inner = ch;
+    const out = (event: 'open' | 'closing' | 'close' | 'error' | 'bufferedamountlow') => () => {
+      if (event === 'close') this.channels.delete(ref);
+      this.outputs.push({ type: 'channel-event', ref, event });
+    };
+    ch.onopen = out('open');
+    ch.onclosing = out('closing');
+    ch.onclose = out('close');
+    ch.onerror = out('error');
+    ch.onbufferedamountlow = out('bufferedamountlow');
+    ch.onmessage = (ev) => {
+      ref.messagesReceived++;
+      ref.bytesReceived += typeof ev.data === 'string' ? Buffer.byteLength(ev.data) : ev.data.length;
+      this.outputs.push({ type: 'channel-event', ref, event: 'message', data: ev.data });
+    };
   }
 
   // ---- media ---------------------------------------------------------------------------------
@@ -296,11 +349,12 @@ export class PeerConnectionCore {
   close(now: number): void {
     if (this.closed) return;
     this.now = now;
-    if (this.sctp && this.sctp.state === AssociationState.ESTABLISHED) {
-      for (const c of [...this.channels.channels.values()]) this.channels.close(now, c.id);
-      this.sctp.shutdown(now);
+    if (this.sctp && this.sctp.state === 'connected') {
+      for (const ref of this.channels) ref.inner?.close();
+      this.sctp.close(now);
     }
-    this.channels.closeAll();
+    this.channels.clear();
+    this.pendingChannels = [];
     this.pump(now);
     if (this.dtls && this.dtls.state === 'connected') this.dtls.close();
     this.pump(now);
@@ -322,18 +376,33 @@ export class PeerConnectionCore {
   }
 
   private maybeStartSctp(now: number): void {
-    if (!this.wantSctp || this.sctp || !this.dtls || this.dtls.state !== 'connected') return;
-    this.channels.assignIds();
-    this.sctp = new SctpAssociation({
+    if (!this.wantSctp || this.sctp || !this.dtls || this.dtls.state !== 'connected' || !this.dtlsRole) return;
+    const sctp = new SctpTransport({
+      role: this.dtlsRole, // RFC 8832 §6: stream id parity
+      maxMessageSize: this.remoteMaxMessageSize,
       localPort: this.sctpPort,
       remotePort: this.remoteSctpPort,
       random: this.random,
       rtoMin: this.options.sctpRtoMin ?? 200,
       rtoInitial: this.options.sctpRtoInitial ?? 1000,
+      clock: () => this.now,
     });
+    this.sctp = sctp;
+    sctp.onstatechange = (st) => {
+      this.outputs.push({ type: 'sctp-state', state: st });
+      if (st === 'closed') this.channels.clear();
+    };
+    sctp.ondatachannel = (ch) => {
+      const ref = newChannelRef(ch.label, { ordered: ch.ordered, protocol: ch.protocol, ...(ch.maxRetransmits !== null ? { maxRetransmits: ch.maxRetransmits } : {}), ...(ch.maxPacketLifeTime !== null ? { maxPacketLifeTime: ch.maxPacketLifeTime } : {}) });
+      this.channels.add(ref);
+      this.bindChannel(ref, ch);
+      this.outputs.push({ type: 'channel-remote', ref });
+    };
     this.outputs.push({ type: 'sctp-state', state: 'connecting' });
-    // RFC 8841 §10: either side may initiate; we let the DTLS client send INIT, the server waits.
-    if (this.dtlsRole === 'client') this.sctp.connect(now);
+    // Channels created before SCTP existed get their ids now (DTLS role known) and open when it connects.
+    for (const ref of this.pendingChannels.splice(0)) this.bindChannel(ref, sctp.createDataChannel(ref.label, ref.init));
+    // RFC 8841 §10 / RFC 9260 §5.2.1: both sides send INIT; the association resolves the collision.
+    sctp.start(now);
   }
 
   private setDtlsState(s: RTCDtlsTransportState, reason?: string): void {
@@ -379,15 +448,10 @@ export class PeerConnectionCore {
         }
       }
       if (this.sctp) {
-        for (let o = this.sctp.pollOutput(); o; o = this.sctp.pollOutput()) {
+        for (let p = this.sctp.pollOutput(); p; p = this.sctp.pollOutput()) {
           progress = true;
-          this.onSctp(now, o);
-          if (!this.sctp) break;
+          this.onSctpPacket(p);
         }
-      }
-      for (let e = this.channels.pollEvent(); e; e = this.channels.pollEvent()) {
-        progress = true;
-        this.outputs.push(e);
       }
     }
   }
@@ -478,13 +542,14 @@ export class PeerConnectionCore {
         if (this.traceWire) this.outputs.push({ type: 'wire', event: { dir: 'in', cls: 'sctp', data: o.data } });
         // The peer's INIT can come before our own bookkeeping started SCTP: start, then feed it.
         if (!this.sctp && this.wantSctp) this.maybeStartSctp(now);
-        const sctp = this.sctp as SctpAssociation | undefined;
+        const sctp = this.sctp as SctpTransport | undefined;
         if (sctp) sctp.handleInput(now, o.data);
         else this.stats.droppedNoLayer++;
         break;
       }
       case 'closed':
-        this.channels.closeAll();
+        for (const ref of this.channels) this.outputs.push({ type: 'channel-event', ref, event: 'close' });
+        this.channels.clear();
         this.setDtlsState('closed');
         break;
       case 'error':
@@ -493,31 +558,11 @@ export class PeerConnectionCore {
     }
   }
 
-  private onSctp(now: number, o: NonNullable<ReturnType<SctpAssociation['pollOutput']>>): void {
-    switch (o.type) {
-      case 'packet':
-        if (this.dtls && this.dtls.state === 'connected') {
-          if (this.traceWire) this.outputs.push({ type: 'wire', event: { dir: 'out', cls: 'sctp', data: o.data } });
-          this.dtls.send(o.data);
-        }
-        break;
-      case 'connected':
-        this.outputs.push({ type: 'sctp-state', state: 'connected' });
-        this.channels.attach(now, this.sctp as SctpAssociation);
-        break;
-      case 'closed':
-        this.channels.closeAll();
-        this.outputs.push({ type: 'sctp-state', state: 'closed' });
-        break;
-      case 'message':
-        this.channels.onMessage(now, o.streamId, o.ppid, o.data);
-        break;
-      case 'streamsReset':
-        this.channels.onStreamsReset(now, o.direction, o.streamIds);
-        break;
-      default:
-        break;
-    }
+  private onSctpPacket(p: Uint8Array): void {
+    // RFC 8261 §5: each SCTP packet is one DTLS application_data record.
+    if (!this.dtls || this.dtls.state !== 'connected') return;
+    if (this.traceWire) this.outputs.push({ type: 'wire', event: { dir: 'out', cls: 'sctp', data: p } });
+    this.dtls.send(p);
   }
 }
 

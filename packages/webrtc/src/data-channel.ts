@@ -1,11 +1,11 @@
 /**
- * RTCDataChannel (W3C webrtc-pc §6.2): the object an application holds. It forwards to the
- * sans-IO DataChannels (data-channels.ts) through the peer connection and turns their events into
- * open / message / closing / close / bufferedamountlow events.
+ * RTCDataChannel (W3C webrtc-pc §6.2): the object an application holds, an EventTarget in front
+ * of @rtcstack/sctp's DataChannel (reached through the peer connection and its core, so every
+ * call carries the current time and the core's output is drained).
  */
 import { RtcEventTarget, makeEvent } from './event-target.ts';
 import { invalidState, domError } from './errors.ts';
-import type { ChannelInfo } from './data-channels.ts';
+import type { ChannelRef } from './channel-ref.ts';
 
 export type RTCDataChannelState = 'connecting' | 'open' | 'closing' | 'closed';
 
@@ -33,19 +33,20 @@ export class RTCDataChannel extends RtcEventTarget {
 
   constructor(
     private readonly host: ChannelHost,
-    readonly info: ChannelInfo,
+    readonly ref: ChannelRef,
   ) {
     super();
-    this.label = info.label;
-    this.ordered = info.ordered;
-    this.maxPacketLifeTime = info.maxPacketLifeTime;
-    this.maxRetransmits = info.maxRetransmits;
-    this.protocol = info.protocol;
-    this.negotiated = info.negotiated;
+    this.label = ref.label;
+    this.ordered = ref.init.ordered ?? true;
+    this.maxPacketLifeTime = ref.init.maxPacketLifeTime ?? null;
+    this.maxRetransmits = ref.init.maxRetransmits ?? null;
+    this.protocol = ref.init.protocol ?? '';
+    this.negotiated = ref.init.negotiated ?? false;
   }
 
+  /** null until the DTLS role decides the stream id (RFC 8832 §6), unless negotiated with one. */
   get id(): number | null {
-    return this.info.id >= 0 ? this.info.id : null;
+    return this.ref.inner?.id ?? this.ref.init.id ?? null;
   }
   get readyState(): RTCDataChannelState {
     return this._readyState;
@@ -112,6 +113,10 @@ export class RTCDataChannel extends RtcEventTarget {
     const was = this._readyState;
     this._readyState = 'closing';
     if (was !== 'closing') this.fire(new Event('closing'));
+  }
+  /** @internal */
+  _event(type: 'bufferedamountlow' | 'error'): void {
+    this.fire(new Event(type));
   }
   /** @internal close() of the peer connection: closed without events (webrtc-pc §4.4.1.2). */
   _closedSilently(): void {

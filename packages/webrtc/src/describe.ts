@@ -5,9 +5,8 @@
  * that do not parse are named as such.
  */
 import { decodeMessage, hasAttribute, Method } from '@rtcstack/stun';
-import { ChunkType, chunkTypeName, decodePacket } from '@rtcstack/sctp';
+import { ChunkType, Ppid as PPID, chunkTypeName, decodePacket } from '@rtcstack/sctp';
 import { classifyPacket } from './demux.ts';
-import { PPID } from './data-channels.ts';
 
 const METHOD_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Method).map(([k, v]) => [v, k]));
 

@@ -16,6 +16,7 @@ export { classifyPacket, PACKET_CLASSES, type PacketClass } from './demux.ts';
 export * from './signaling.ts';
 export * from './states.ts';
 export * from './jsep.ts';
-export { DataChannels, PPID, type DataChannelInit, type ChannelInfo } from './data-channels.ts';
+export type { ChannelRef, ChannelOutput } from './channel-ref.ts';
+export type { DataChannelInit } from '@rtcstack/sctp';
 export { domError, DOM_ERROR_NAMES, type DomErrorName } from './errors.ts';
 export { collectStats, STATS_TYPES, type RTCStats, type RTCStatsReport, type RTCStatsType } from './stats.ts';

@@ -13,7 +13,8 @@ import { RTCCertificate, newCertificate } from './certificate.ts';
 import { parseIceServers, type RTCConfiguration } from './config.ts';
 import { PeerConnectionCore, type CoreOutput } from './core.ts';
 import { RTCDataChannel, type ChannelHost } from './data-channel.ts';
-import type { ChannelInfo, DataChannelInit } from './data-channels.ts';
+import type { DataChannelInit } from '@rtcstack/sctp';
+import type { ChannelRef } from './channel-ref.ts';
 import { RTCIceCandidate, RTCSessionDescription, type RTCIceCandidateInit, type RTCSessionDescriptionInit } from './description.ts';
 import { domError, invalidAccess, invalidState, operationError } from './errors.ts';
 import { RtcEventTarget, makeEvent } from './event-target.ts';
@@ -114,7 +115,7 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
   /** The m= sections of the last negotiated (or pending) description, in order. */
   private sections: Section[] = [];
   private readonly transceivers: RTCRtpTransceiver[] = [];
-  private readonly channelObjects = new Map<ChannelInfo, RTCDataChannel>();
+  private readonly channelObjects = new Map<ChannelRef, RTCDataChannel>();
   private dataChannelsWanted = false;
   private iceRestartNeeded = false;
   private pendingCredentials: { ufrag: string; pwd: string } | undefined;
@@ -717,10 +718,10 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
     if (init.maxPacketLifeTime !== undefined && init.maxRetransmits !== undefined) throw new TypeError('maxPacketLifeTime and maxRetransmits are exclusive');
     if (init.negotiated && init.id === undefined) throw new TypeError('a negotiated channel needs an id');
     if (init.id !== undefined && (init.id < 0 || init.id > 65534)) throw new TypeError('id must be 0..65534');
-    if (init.id !== undefined && this.core.channels.channels.has(init.id)) throw domError('OperationError', `id ${init.id} in use`);
-    const info = this.core.channels.create(this.now(), label, init);
-    const ch = new RTCDataChannel(this, info);
-    this.channelObjects.set(info, ch);
+    if (init.id !== undefined && [...this.core.channels].some((r) => (r.inner?.id ?? r.init.id) === init.id)) throw domError('OperationError', `id ${init.id} in use`);
+    const ref = this.core.createChannel(this.now(), label, init);
+    const ch = new RTCDataChannel(this, ref);
+    this.channelObjects.set(ref, ch);
     const first = !this.dataChannelsWanted;
     this.dataChannelsWanted = true;
     if (first) this.updateNegotiationNeeded();
@@ -729,15 +730,15 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
   }
 
   channelSend(ch: RTCDataChannel, data: string | Uint8Array): void {
-    this.core.channels.send(this.now(), ch.info.id, data);
+    this.core.channelSend(this.now(), ch.ref, data);
     this.drain();
   }
   channelClose(ch: RTCDataChannel): void {
-    this.core.channels.close(this.now(), ch.info.id);
+    this.core.channelClose(this.now(), ch.ref);
     this.drain();
   }
   channelBufferedAmount(ch: RTCDataChannel): number {
-    return this.core.channels.bufferedAmount(ch.info.id);
+    return ch.ref.inner?.bufferedAmount ?? 0;
   }
 
   // ---- stats ---------------------------------------------------------------------------------
@@ -907,38 +908,28 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
       case 'sctp-state':
         if (o.state === 'connected') this.marks.sctpConnected ??= now;
         break;
-      case 'channel-open': {
-        const ch = this.channelById(o.id);
-        if (ch) {
+      case 'channel-remote': {
+        if (this.isClosed) break;
+        const ch = new RTCDataChannel(this, o.ref);
+        this.channelObjects.set(o.ref, ch);
+        this.fire(makeEvent('datachannel', { channel: ch }));
+        break;
+      }
+      case 'channel-event': {
+        const ch = this.channelObjects.get(o.ref);
+        if (!ch) break;
+        if (o.event === 'open') {
           this.dataChannelsOpened++;
           this.marks.channelOpen ??= now;
           ch._open(now);
-        }
-        break;
-      }
-      case 'channel-remote': {
-        if (this.isClosed) break;
-        const ch = new RTCDataChannel(this, o.info);
-        this.channelObjects.set(o.info, ch);
-        this.dataChannelsOpened++;
-        this.marks.channelOpen ??= now;
-        this.fire(makeEvent('datachannel', { channel: ch }));
-        ch._open(now);
-        break;
-      }
-      case 'channel-message':
-        this.channelById(o.id)?._message(o.data);
-        break;
-      case 'channel-closing':
-        this.channelById(o.id)?._closing();
-        break;
-      case 'channel-closed': {
-        const ch = this.channelById(o.id, true);
-        if (ch) {
+        } else if (o.event === 'message') ch._message(o.data ?? '');
+        else if (o.event === 'closing') ch._closing();
+        else if (o.event === 'close') {
           if (ch.readyState !== 'closed') this.dataChannelsClosed++;
-          this.channelObjects.delete(ch.info);
+          this.channelObjects.delete(o.ref);
           ch._closed();
-        }
+        } else if (o.event === 'bufferedamountlow') ch._event('bufferedamountlow');
+        else if (o.event === 'error') ch._event('error');
         break;
       }
       case 'rtp':
@@ -951,11 +942,6 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
       default:
         break;
     }
-  }
-
-  private channelById(id: number, includeClosing = false): RTCDataChannel | undefined {
-    for (const [info, ch] of this.channelObjects) if (info.id === id && (includeClosing || ch.readyState !== 'closed')) return ch;
-    return undefined;
   }
 
   private updateStates(): void {

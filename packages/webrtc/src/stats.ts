@@ -138,10 +138,10 @@ export function collectStats(i: StatsInput): RTCStatsReport {
       protocol: ch.protocol,
       dataChannelIdentifier: ch.id,
       state: ch.readyState,
-      messagesSent: ch.info.messagesSent,
-      bytesSent: ch.info.bytesSent,
-      messagesReceived: ch.info.messagesReceived,
-      bytesReceived: ch.info.bytesReceived,
+      messagesSent: ch.ref.messagesSent,
+      bytesSent: ch.ref.bytesSent,
+      messagesReceived: ch.ref.messagesReceived,
+      bytesReceived: ch.ref.bytesReceived,
     });
   }
 

@@ -52,22 +52,24 @@ describe('PeerConnectionCore on the simulated network', () => {
     const cand = (ev: CoreOutput[]) => ev.filter((e) => e.type === 'ice-candidate' && e.candidate).map((e) => (e as { candidate: string }).candidate);
     for (const c of cand(a.events)) b.core.addRemoteCandidate(net.now, c);
     for (const c of cand(b.events)) a.core.addRemoteCandidate(net.now, c);
-    const ch = a.core.channels.create(net.now, 'chat', {});
+    const ch = a.core.createChannel(net.now, 'chat', {});
     expect(net.runUntil(() => a.core.dtlsState === 'connected' && b.core.dtlsState === 'connected', 30_000)).toBe(true);
     expect(a.core.srtp).toBeDefined();
     expect(b.core.srtp).toBeDefined();
     expect(b.core.peerFingerprint).toBe(fingerprint(a.certificate.der, 'sha-256'));
     expect(net.runUntil(() => b.events.some((e) => e.type === 'channel-remote'), 30_000)).toBe(true);
-    // b's DTLS role is client: a (server) gets odd ids.
-    expect(ch.id % 2).toBe(1);
-    a.core.channels.send(net.now, ch.id, 'hello');
-    b.core.channels.send(net.now, ch.id, new Uint8Array([1, 2, 3]));
-    expect(
-      net.runUntil(
-        () => b.events.some((e) => e.type === 'channel-message' && e.data === 'hello') && a.events.some((e) => e.type === 'channel-message' && e.data instanceof Uint8Array),
-        30_000,
-      ),
-    ).toBe(true);
+    // b's DTLS role is client: a (server) gets odd ids (RFC 8832 §6).
+    expect(ch.inner!.id! % 2).toBe(1);
+    const remote = (b.events.find((e) => e.type === 'channel-remote') as { ref: typeof ch }).ref;
+    expect(remote.label).toBe('chat');
+    expect(remote.inner!.id).toBe(ch.inner!.id);
+    expect(net.runUntil(() => a.events.some((e) => e.type === 'channel-event' && e.ref === ch && e.event === 'open'), 5_000)).toBe(true);
+    a.core.channelSend(net.now, ch, 'hello');
+    b.core.channelSend(net.now, remote, new Uint8Array([1, 2, 3]));
+    const msg = (ev: CoreOutput[], pred: (d: unknown) => boolean) => ev.some((e) => e.type === 'channel-event' && e.event === 'message' && pred(e.data));
+    expect(net.runUntil(() => msg(b.events, (d) => d === 'hello') && msg(a.events, (d) => d instanceof Uint8Array), 30_000)).toBe(true);
+    expect(ch.messagesSent).toBe(1);
+    expect(ch.messagesReceived).toBe(1);
     // SRTP: an RTP packet from b arrives unprotected at a.
     const rtp = new Uint8Array([0x80, 0, 0, 1, 0, 0, 0, 160, 0x11, 0x22, 0x33, 0x44, 9, 9, 9]);
     expect(b.core.sendRtp(net.now, rtp)).toBe(true);
@@ -79,6 +81,6 @@ describe('PeerConnectionCore on the simulated network', () => {
     a.core.close(net.now);
     a.driver.flush();
     expect(net.runUntil(() => b.core.dtlsState === 'closed', 5_000)).toBe(true);
-    expect(b.events.some((e) => e.type === 'channel-closed')).toBe(true);
+    expect(b.events.some((e) => e.type === 'channel-event' && e.ref === remote && e.event === 'close')).toBe(true);
   });
 });
