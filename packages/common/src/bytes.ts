@@ -81,9 +81,12 @@ export class ByteReader {
   }
 
   u64(field: string): bigint {
-    const hi = BigInt(this.u32(field));
-    const lo = BigInt(this.u32(field));
-    return (hi << 32n) | lo;
+    // One bounds check for all 8 bytes: a short read names the field's start and consumes nothing.
+    const at = this.need(8, field);
+    const b = this.buf;
+    const hi = ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
+    const lo = ((b[at + 4] << 24) >>> 0) + ((b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7]);
+    return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   /** A view (no copy) of the next n bytes. */

@@ -102,3 +102,42 @@ describe('IPv6 text', () => {
     expect(ipv6ToBytes(bad)).toBeUndefined();
   });
 });
+
+describe('properties (fast-check)', () => {
+  it('ByteReader: any sequence of reads on any bytes either succeeds inside the window or raises ParseError', () => {
+    const op = fc.oneof(
+      fc.constantFrom('u8', 'u16', 'u24', 'u32', 'u48', 'u64', 'rest'),
+      fc.tuple(fc.constantFrom('bytes', 'skip', 'sub'), fc.integer({ min: -2, max: 40 })),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.array(op, { maxLength: 12 }), (buf, ops) => {
+        const r = new ByteReader(buf, 'prop');
+        for (const o of ops) {
+          const before = r.offset;
+          try {
+            if (typeof o === 'string') {
+              if (o === 'rest') r.rest();
+              else r[o]('f');
+            } else if (o[0] === 'bytes') expect(r.bytes(o[1], 'f').length).toBe(o[1]);
+            else if (o[0] === 'skip') r.skip(o[1], 'f');
+            else r.sub(o[1], 'f');
+          } catch (e) {
+            if (!(e instanceof ParseError)) throw e;
+            expect([e.layer, e.field, e.offset]).toEqual(['prop', 'f', before]);
+            expect(r.offset).toBe(before); // a failed read consumes nothing
+          }
+          expect(r.offset).toBeLessThanOrEqual(buf.length);
+        }
+      }),
+    );
+  });
+
+  it('IPv6 text -> bytes -> RFC 5952 text is a fixed point', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (b) => {
+        const text = bytesToIpv6(b);
+        expect(toHex(ipv6ToBytes(text)!)).toBe(toHex(b));
+      }),
+    );
+  });
+});
