@@ -149,6 +149,8 @@ export class PeerConnectionCore {
         localPwd: this.localCredentials.pwd,
         stunServers: o.stunServers,
         turnServers: o.turnServers,
+        // W3C iceTransportPolicy 'relay': the agent announces and pairs relayed candidates only.
+        transportPolicy: o.iceTransportPolicy ?? 'all',
         random: this.random,
         ...(o.iceTa !== undefined ? { ta: o.iceTa } : {}),
         ...(o.nominationDelay !== undefined ? { nominationDelay: o.nominationDelay } : {}),

@@ -185,8 +185,9 @@ export function collectStats(i: StatsInput): RTCStatsReport {
           packetsLost: ri.packetsLost,
           fractionLost: ri.fractionLost,
           jitter: ri.jitter,
-          roundTripTime: ri.roundTripTime !== undefined ? ri.roundTripTime / 1000 : undefined,
-          totalRoundTripTime: ri.totalRoundTripTime / 1000,
+          // Seconds already (W3C webrtc-stats units), as the media pipeline reports them.
+          roundTripTime: ri.roundTripTime,
+          totalRoundTripTime: ri.totalRoundTripTime,
           roundTripTimeMeasurements: ri.roundTripTimeMeasurements,
         });
       }
