@@ -32,6 +32,8 @@ export interface ChannelHost {
   bufferedAmount(streamId: number): number;
   setLowThreshold(streamId: number, bytes: number): void;
   closeChannel(ch: DataChannel): void;
+  /** Lets the host announce a pending 'open' before a send on a just-created channel. */
+  beforeSend?(ch: DataChannel): void;
   readonly maxMessageSize: number;
 }
 
@@ -119,6 +121,7 @@ export class DataChannel {
 
   /** W3C send(): string -> PPID 51 (56 when empty), bytes -> PPID 53 (57 when empty), RFC 8831 §6.6. */
   send(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
+    this.host.beforeSend?.(this);
     if (this._state !== 'open') throw new DOMExceptionLike('InvalidStateError', `data channel is ${this._state}`);
     let ppid: number;
     let bytes: Uint8Array;

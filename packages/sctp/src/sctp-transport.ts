@@ -84,6 +84,7 @@ export class SctpTransport implements ChannelHost {
 
   /** The next SCTP packet to send, or undefined. */
   pollOutput(): Uint8Array | undefined {
+    this.announceDeferred();
     if (this.packetHead >= this.packets.length) this.pump();
     if (this.packetHead < this.packets.length) {
       const p = this.packets[this.packetHead++];
@@ -128,10 +129,23 @@ export class SctpTransport implements ChannelHost {
     throw new Error('no free stream id (OperationError)');
   }
 
+  /**
+   * Locally created channels announce 'open' on the next poll, not inside createDataChannel():
+   * the W3C API queues the event, so handlers attached right after creation see it.
+   */
+  private deferredOpens: DataChannel[] = [];
+
+  private announceDeferred(): void {
+    while (this.deferredOpens.length) {
+      const ch = this.deferredOpens.shift()!;
+      if (ch.readyState === 'connecting') ch.setState('open');
+    }
+  }
+
   private openChannel(ch: DataChannel): void {
     const id = ch.id!;
     if (ch.negotiated) {
-      ch.setState('open');
+      this.deferredOpens.push(ch);
       return;
     }
     const rexmit = ch.maxRetransmits !== null;
@@ -148,10 +162,14 @@ export class SctpTransport implements ChannelHost {
     // DCEP messages are sent reliable and ordered (RFC 8832 §6).
     this.association.send(this.now, id, Ppid.DCEP, encodeDcep(open));
     ch.ackPending = true;
-    ch.setState('open');
+    this.deferredOpens.push(ch);
   }
 
   // ---- ChannelHost ----
+
+  beforeSend(): void {
+    this.announceDeferred();
+  }
 
   sendOnStream(ch: DataChannel, ppid: number, data: Uint8Array): void {
     this.tick();
@@ -194,6 +212,7 @@ export class SctpTransport implements ChannelHost {
   // ---- association events ----
 
   private pump(): void {
+    this.announceDeferred();
     for (let o: SctpOutput | undefined; (o = this.association.pollOutput()); ) {
       switch (o.type) {
         case 'packet':

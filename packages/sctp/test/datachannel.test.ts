@@ -57,6 +57,7 @@ describe('DCEP (RFC 8832) and data channels (RFC 8831, W3C RTCDataChannel)', () 
     expect(peer.ordered).toBe(true);
     expect(peer.readyState).toBe('open');
     expect(ch.ackPending).toBe(false); // the ACK arrived
+    expect(opened).toEqual(['open']); // queued, so a handler set after createDataChannel() sees it
   });
 
   it('server-created channels use odd stream ids', () => {
@@ -117,7 +118,9 @@ describe('DCEP (RFC 8832) and data channels (RFC 8831, W3C RTCDataChannel)', () 
     const { net, client, server, incoming } = transports();
     const a = client.createDataChannel('neg', { negotiated: true, id: 7 });
     const b = server.createDataChannel('neg', { negotiated: true, id: 7 });
+    net.runFor(1); // 'open' is announced on the next poll (a queued event in W3C terms)
     expect(a.readyState).toBe('open');
+    expect(b.readyState).toBe('open');
     const got = collect(b);
     a.send('over 7');
     net.runFor(100);
