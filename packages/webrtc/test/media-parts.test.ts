@@ -1,4 +1,5 @@
 import { decodeRtp, encodeRtp, type RtpPacket } from '@rtcstack/rtp-rtcp';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JitterBuffer, NackGenerator, PacketHistory, Unwrapper, type BufferedPacket } from '../src/media/index.ts';
 
@@ -48,7 +49,7 @@ describe('JitterBuffer (60 ms, 8 kHz, 20 ms packets)', () => {
     expect(jb.pop(79)).toBeUndefined();
     expect(jb.pop(80)).toEqual({ kind: 'missing', sequence: 1, timestamp: 160, samples: 160 });
     expect(jb.pop(80)).toBeUndefined();
-    expect(jb.stillPlayable(1, 0)).toBe(false);
+    expect(jb.stillPlayable(1, 81)).toBe(false);
     expect(jb.insert(entry(1, 85))).toBe('late');
     expect(jb.pop(100)).toEqual({ kind: 'missing', sequence: 2, timestamp: 320, samples: 160 });
     expect(jb.pop(120)).toMatchObject({ kind: 'packet', entry: { sequence: 3 } });
@@ -88,6 +89,83 @@ describe('JitterBuffer (60 ms, 8 kHz, 20 ms packets)', () => {
     expect(jb.pop(60)).toMatchObject({ kind: 'packet', entry: { sequence: 0 } });
     expect(jb.pop(80)).toMatchObject({ kind: 'packet', entry: { sequence: 1 } });
     expect(jb.pop(100)).toEqual({ kind: 'missing', sequence: 2, timestamp: 320, samples: 160 });
+  });
+
+  it('re-bases the schedule when timestamps jump (3 packets in a row behind it, or one far ahead)', () => {
+    const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000 });
+    jb.insert(entry(0, 0));
+    expect(jb.pop(60)).toMatchObject({ kind: 'packet' });
+    // #1..#3 carry a timestamp from 1 s in the past (a sender restart that did not advance it).
+    const back = (s: number, at: number): BufferedPacket => ({ ...entry(s, at), timestamp: 160 * s - 8000 });
+    expect(jb.insert(back(1, 20))).toBe('late');
+    expect(jb.insert(back(2, 40))).toBe('late');
+    expect(jb.insert(back(3, 60))).toBe('buffered');
+    expect(jb.pop(120)).toMatchObject({ kind: 'missing', sequence: 1 });
+    expect(jb.pop(120)).toMatchObject({ kind: 'missing', sequence: 2 });
+    expect(jb.pop(120)).toMatchObject({ kind: 'packet', entry: { sequence: 3 } });
+    // A jump 1 h ahead is taken at once.
+    const ahead: BufferedPacket = { ...entry(4, 80), timestamp: 160 * 4 + 8000 * 3600 };
+    expect(jb.insert(ahead)).toBe('buffered');
+    expect(jb.pop(140)).toMatchObject({ kind: 'packet', entry: { sequence: 4 } });
+  });
+
+  /** Feed (sequence, arrival) pairs in arrival order, popping every ms; returns what came out when. */
+  function run(arrivals: { s: number; at: number }[], until: number) {
+    const jb = new JitterBuffer({ delayMs: 60, clockRate: 8000 });
+    const sorted = [...arrivals].sort((a, b) => a.at - b.at);
+    const out: { seq: number; at: number; kind: string }[] = [];
+    let i = 0;
+    let late = 0;
+    for (let now = 0; now <= until; now++) {
+      while (i < sorted.length && sorted[i].at <= now) jb.insert(entry(sorted[i].s, sorted[i++].at));
+      for (let e = jb.pop(now); e; e = jb.pop(now)) {
+        if (e.kind === 'late') late++;
+        else out.push({ seq: e.kind === 'packet' ? e.entry.sequence : e.sequence, at: now, kind: e.kind });
+      }
+    }
+    return { out, sorted, late };
+  }
+  const delays = (max: number) => fc.array(fc.option(fc.integer({ min: 0, max }), { nil: undefined, freq: 8 }), { minLength: 1, maxLength: 60 });
+  const toArrivals = (ds: (number | undefined)[]) =>
+    ds.map((d, s) => (d === undefined ? undefined : { s, at: 20 * s + d })).filter((x): x is { s: number; at: number } => x !== undefined);
+
+  it('property: jitter within the delay -> every packet plays exactly at its slot, every hole is concealed at its slot', () => {
+    fc.assert(
+      fc.property(delays(60), (ds) => {
+        const arrivals = toArrivals(ds);
+        if (arrivals.length === 0) return;
+        const { out, sorted } = run(arrivals, 20 * ds.length + 2_000);
+        const first = sorted[0];
+        const slot = (s: number) => first.at + 60 + 20 * (s - first.s);
+        const got = new Set(arrivals.map((a) => a.s));
+        const lo = Math.min(...got);
+        const hi = Math.max(...got);
+        const played = out.filter((o) => o.seq <= hi);
+        expect(played.map((o) => o.seq)).toEqual(Array.from({ length: hi - lo + 1 }, (_, k) => lo + k));
+        for (const o of played) {
+          expect(o.kind).toBe(got.has(o.seq) ? 'packet' : 'missing');
+          expect(o.at).toBe(slot(o.seq));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('property: whatever arrives when, output is in order, one slot at a time, never before arrival', () => {
+    fc.assert(
+      fc.property(delays(300), (ds) => {
+        const arrivals = toArrivals(ds);
+        const { out } = run(arrivals, 20 * ds.length + 2_000);
+        out.forEach((o, k) => {
+          if (k === 0) return;
+          expect(o.seq).toBe(out[k - 1].seq + 1);
+          expect(o.at).toBeGreaterThanOrEqual(out[k - 1].at);
+        });
+        for (const o of out) if (o.kind === 'packet') expect(o.at).toBeGreaterThanOrEqual(arrivals.find((a) => a.s === o.seq)!.at);
+        expect(out.filter((o) => o.kind === 'packet').length).toBeLessThanOrEqual(arrivals.length);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('releases at once beyond maxPackets', () => {

@@ -27,6 +27,10 @@ function runSender(sender: AudioSender, ms: number, stepMs = 1): AudioSenderOutp
   return out;
 }
 
+function* drain(sender: AudioSender): Generator<AudioSenderOutput> {
+  for (let o = sender.pollOutput(); o; o = sender.pollOutput()) yield o;
+}
+
 const rtpOf = (outs: AudioSenderOutput[]): RtpPacket[] => outs.filter((o) => o.type === 'rtp').map((o) => decodeRtp(o.data));
 const rtcpOf = (outs: AudioSenderOutput[]): RtcpPacket[][] => outs.filter((o) => o.type === 'rtcp').map((o) => decodeRtcp(o.data));
 
@@ -71,6 +75,53 @@ describe('AudioSender on its own', () => {
     const a = first(1);
     const b = first(2);
     expect([a.sequenceNumber, a.timestamp]).not.toEqual([b.sequenceNumber, b.timestamp]);
+  });
+
+  it('woken late, sends the frames due (at most 5) and skips the rest, marking the resumption', () => {
+    const sender = new AudioSender({ ssrc: 1, payloadType: 0, cname: 'a', random: seededRandom(7), rtcpIntervalMs: 1e9 });
+    sender.start(0);
+    const first = decodeRtp(sender.pollOutput()!.data);
+    sender.handleTimeout(100); // frames of 20..100 ms: 5 due
+    const late = rtpOf([...drain(sender)]);
+    expect(late.map((p) => (p.timestamp - first.timestamp) / 160)).toEqual([1, 2, 3, 4, 5]);
+    sender.handleTimeout(1_000); // 45 due: 5 sent, 40 skipped
+    const stalled = rtpOf([...drain(sender)]);
+    expect(stalled.map((p) => (p.timestamp - first.timestamp) / 160)).toEqual([6, 7, 8, 9, 10]);
+    sender.handleTimeout(1_020);
+    const [resumed] = rtpOf([...drain(sender)]);
+    expect((resumed.timestamp - first.timestamp) / 160).toBe(51);
+    expect(resumed.marker).toBe(true);
+    expect(resumed.sequenceNumber).toBe((first.sequenceNumber + 11) & 0xffff);
+    expect(sender.nextTimeout()).toBe(1_040);
+  });
+
+  it('restarts after stop: same stream, marker again, timestamp advanced by the silence (RFC 3550 §5.1)', () => {
+    const sender = new AudioSender({ ssrc: 1, payloadType: 0, cname: 'a', random: seededRandom(7) });
+    sender.start(0);
+    const [a] = rtpOf([...drain(sender)]);
+    sender.stop(10);
+    expect(rtcpOf([...drain(sender)]).length).toBe(1);
+    sender.start(520);
+    const [b] = rtpOf([...drain(sender)]);
+    expect(b.marker).toBe(true);
+    expect(b.sequenceNumber).toBe((a.sequenceNumber + 1) & 0xffff);
+    // The next frame was due at 20 ms; it goes at 520 ms: 500 ms = 4000 samples later than +160.
+    expect((b.timestamp - a.timestamp) >>> 0).toBe(160 + 4000);
+  });
+
+  it('a call survives the sender stopping and starting again', () => {
+    const c = audioCall();
+    c.sender.start(0);
+    c.net.at(2_000, (now) => c.sender.stop(now));
+    c.net.at(3_000, (now) => c.sender.start(now));
+    c.net.run(5_000);
+    const rx = c.receiver.stats();
+    expect(rx.byeReceived).toBe(true);
+    expect(rx.packetsLost).toBe(0);
+    expect(rx.packetsDiscarded).toBe(0);
+    // About 2 s before the pause and 2 s after it played; the pause itself was concealed for 1 s, then idle.
+    expect(c.frames.filter((f) => !f.concealed).length).toBe(rx.packetsReceived - 3);
+    expect(rx.concealedSamples).toBe(8000);
   });
 
   it('refuses a non-G.711 payload type without an encoder', () => {
@@ -156,8 +207,13 @@ describe('a call on a clean network (20 ms each way)', () => {
     // Compact NTP has 1/65536 s resolution.
     expect(ri!.roundTripTime!).toBeCloseTo(0.04, 3);
     expect(c.sender.stats().roundTripTime).toBe(ri!.roundTripTime);
-    // The receiver saw Alice's SRs.
-    expect(c.receiver.stats().remoteOutbound?.reportsSent).toBeGreaterThanOrEqual(3);
+    // The receiver saw Alice's SRs: her wall clock (unixMsAtZero + send time) 20 ms before arrival.
+    const ro = c.receiver.stats().remoteOutbound!;
+    expect(ro.reportsSent).toBeGreaterThanOrEqual(3);
+    expect(ro.remoteTimestamp - 1_700_000_000_000).toBeCloseTo(ro.lastReportAt - 20, 0);
+    expect(ro.packetsSent).toBeGreaterThan(0);
+    expect(ro.bytesSent).toBe(160 * ro.packetsSent);
+    expect(c.receiver.stats().lastPacketReceivedAt).toBe(5_000);
     // Bob's RR compounds: RR about Alice's SSRC + SDES CNAME.
     const rr = decodeRtcp(c.aliceRtcpIn[c.aliceRtcpIn.length - 1]);
     expect(rr[0]).toMatchObject({ type: 'rr', ssrc: BOB_SSRC, reports: [{ ssrc: ALICE_SSRC }] });

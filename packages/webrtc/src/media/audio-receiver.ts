@@ -6,6 +6,7 @@ import {
   encodeRtcp,
   g711Decode,
   nackPairsFromSequenceNumbers,
+  NTP_UNIX_OFFSET_SECONDS,
   ReceiverStats,
   rms,
   type G711Law,
@@ -78,12 +79,18 @@ export interface RemoteOutboundStats {
   readonly packetsSent: number;
   readonly bytesSent: number;
   readonly reportsSent: number;
+  /** The sender's wall clock in its last SR, as Unix ms (W3C remoteTimestamp). */
+  readonly remoteTimestamp: number;
+  /** When (our `now`) that SR arrived. */
+  readonly lastReportAt: number;
 }
 
 export interface AudioReceiverStats {
   readonly ssrc: number | undefined;
   /** RTP packets accepted for our stream, retransmissions and duplicates included. */
   readonly packetsReceived: number;
+  /** When (our `now`, ms) the last one arrived. */
+  readonly lastPacketReceivedAt: number | undefined;
   /** RFC 3550 A.3 cumulative lost: expected - received (a repaired packet is received). */
   readonly packetsLost: number;
   /** RFC 3550 A.8 interarrival jitter, seconds. */
@@ -164,6 +171,7 @@ export class AudioReceiver {
   private reportTakenAt: number | undefined;
 
   private packetsReceived = 0;
+  private lastPacketReceivedAt: number | undefined;
   private bytesReceived = 0;
   private headerBytesReceived = 0;
   private audioLevel = 0;
@@ -239,6 +247,7 @@ export class AudioReceiver {
     if (!this.rxStats) this.rxStats = new ReceiverStats({ ssrc: p.ssrc, clockRate: this.clockRate, minSequential: 1 });
     this.rxStats.handleRtp(now, p.sequenceNumber, p.timestamp);
     this.packetsReceived++;
+    this.lastPacketReceivedAt = now;
     this.bytesReceived += p.payload.length;
     this.headerBytesReceived += data.length - p.payload.length;
     const sequence = this.seqUnwrap.unwrap(p.sequenceNumber);
@@ -276,6 +285,8 @@ export class AudioReceiver {
           packetsSent: p.packetCount,
           bytesSent: p.octetCount,
           reportsSent: (this.remoteOutbound?.reportsSent ?? 0) + 1,
+          remoteTimestamp: (p.ntpSeconds - NTP_UNIX_OFFSET_SECONDS) * 1000 + (p.ntpFraction / 2 ** 32) * 1000,
+          lastReportAt: now,
         };
       } else if (p.type === 'bye' && this.remoteSsrc !== undefined && p.ssrcs.includes(this.remoteSsrc)) {
         this.byeReceived = true;
@@ -361,6 +372,7 @@ export class AudioReceiver {
   private playDue(now: number): void {
     for (let e = this.buffer.pop(now); e; e = this.buffer.pop(now)) {
       if (e.kind === 'missing') this.conceal(e.timestamp, e.samples);
+      else if (e.kind === 'late') this.packetsDiscarded++;
       else this.play(now, e.entry);
     }
   }
@@ -413,6 +425,7 @@ export class AudioReceiver {
     return {
       ssrc: this.remoteSsrc,
       packetsReceived: this.packetsReceived,
+      lastPacketReceivedAt: this.lastPacketReceivedAt,
       packetsLost: rx ? rx.cumulativeLost : 0,
       jitter: rx ? rx.jitter / this.clockRate : 0,
       bytesReceived: this.bytesReceived,

@@ -78,6 +78,8 @@ export interface RemoteInboundStats {
   readonly totalRoundTripTime: number;
   readonly roundTripTimeMeasurements: number;
   readonly reportsReceived: number;
+  /** When (our `now`, ms) the last report block arrived. */
+  readonly lastReportAt: number;
 }
 
 export interface AudioSenderStats {
@@ -143,6 +145,8 @@ export class AudioSender {
   private marker = true;
   private running = false;
   private nextFrameAt: number | undefined;
+  /** The frame time at which we stopped: the timestamp the next frame would have had belongs to it. */
+  private stoppedAt: number | undefined;
   private nextRtcpAt: number | undefined;
   private lastFirSequence = new Map<number, number>();
 
@@ -187,6 +191,10 @@ export class AudioSender {
     if (this.running) return;
     this.running = true;
     this.marker = true;
+    if (this.stoppedAt !== undefined && now > this.stoppedAt) {
+      // RFC 3550 §5.1: the timestamp follows the sampling clock, which ran on while we were silent.
+      this.timestamp = (this.timestamp + Math.round(((now - this.stoppedAt) * this.clockRate) / 1000)) >>> 0;
+    }
     this.nextFrameAt = now;
     this.nextRtcpAt = now + FIRST_REPORT_FACTOR * randomisedInterval(this.rtcpIntervalMs, this.random);
     this.handleTimeout(now);
@@ -196,6 +204,7 @@ export class AudioSender {
   stop(now: number, reason?: string): void {
     if (!this.running) return;
     this.running = false;
+    this.stoppedAt = this.nextFrameAt;
     this.nextFrameAt = undefined;
     this.nextRtcpAt = undefined;
     this.queueRtcp([
@@ -342,6 +351,7 @@ export class AudioSender {
       totalRoundTripTime: (prev?.totalRoundTripTime ?? 0) + (measured ? rttMs / 1000 : 0),
       roundTripTimeMeasurements: (prev?.roundTripTimeMeasurements ?? 0) + (measured ? 1 : 0),
       reportsReceived: (prev?.reportsReceived ?? 0) + 1,
+      lastReportAt: now,
     };
   }
 

@@ -14,9 +14,16 @@ export type JitterBufferEvent =
   /** Play this packet now. */
   | { readonly kind: 'packet'; readonly entry: BufferedPacket }
   /** The slot of `sequence` has come and its packet has not: conceal `samples` at `timestamp`. */
-  | { readonly kind: 'missing'; readonly sequence: number; readonly timestamp: number; readonly samples: number };
+  | { readonly kind: 'missing'; readonly sequence: number; readonly timestamp: number; readonly samples: number }
+  /** A buffered packet whose slot went by (after the schedule was re-based): dropped. */
+  | { readonly kind: 'late'; readonly entry: BufferedPacket };
 
 export type InsertResult = 'buffered' | 'late' | 'duplicate';
+
+/** This many packets in a row behind the schedule mean the schedule is wrong, not the network. */
+const RESYNC_AFTER_LATE = 3;
+/** A packet that would wait this much longer than the delay means the timestamps jumped ahead. */
+const MAX_EARLY_MS = 1000;
 
 export interface JitterBufferOptions {
   /** How long after its nominal time a packet is played: the room for jitter, reordering and repair. */
@@ -44,11 +51,18 @@ export class JitterBuffer {
   /** Sorted by sequence, ascending. Audio mostly arrives in order, so inserts land at the end. */
   private readonly queue: BufferedPacket[] = [];
   private base: { readonly arrivedAt: number; readonly timestamp: number } | undefined;
-  /** The next slot to play; undefined before the first release. */
-  private next: { sequence: number; timestamp: number } | undefined;
+  /**
+   * Where playout stands, once started: packets below `sequence` are done with (played or given
+   * up), `timestamp` is the media time of the next slot and `slot` the sequence number it should
+   * hold. Concealing a slot moves timestamp and slot only: a sender that paused (DTX, a stop)
+   * resumes with the next sequence number, which is still welcome.
+   */
+  private next: { sequence: number; timestamp: number; slot: number } | undefined;
+  private lastReleased: { readonly sequence: number; readonly timestamp: number } | undefined;
   /** Packet duration learned from the stream, in timestamp units. */
   private frameSamples: number | undefined;
   private concealedRun = 0;
+  private lateStreak = 0;
 
   constructor(o: JitterBufferOptions) {
     this.delayMs = o.delayMs;
@@ -61,7 +75,7 @@ export class JitterBuffer {
     return this.queue.length;
   }
 
-  /** Idle: concealment ran out (or nothing played yet); the next packet restarts playout. */
+  /** Not keeping time: nothing played yet, duration unknown, or concealment ran out. */
   private get idle(): boolean {
     return this.next === undefined || this.frameSamples === undefined || this.concealedRun >= this.maxConcealSamples;
   }
@@ -72,10 +86,10 @@ export class JitterBuffer {
     return this.base.arrivedAt + this.delayMs + ((timestamp - this.base.timestamp) * 1000) / this.clockRate;
   }
 
-  /** Playout time of the slot of `sequence`, counted in packets from the next slot; undefined if unknown. */
+  /** Playout time of the slot of `sequence`, counted in packets from the last one played; undefined if unknown. */
   deadline(sequence: number): number | undefined {
-    if (!this.next || this.frameSamples === undefined) return undefined;
-    return this.playoutTime(this.next.timestamp + (sequence - this.next.sequence) * this.frameSamples);
+    if (!this.lastReleased || this.frameSamples === undefined) return undefined;
+    return this.playoutTime(this.lastReleased.timestamp + (sequence - this.lastReleased.sequence) * this.frameSamples);
   }
 
   /** Whether a packet with this (extended) sequence number could still be played if it arrived at `now`. */
@@ -88,7 +102,20 @@ export class JitterBuffer {
   insert(entry: BufferedPacket): InsertResult {
     if (!this.base) this.base = { arrivedAt: entry.arrivedAt, timestamp: entry.timestamp };
     if (this.next && entry.sequence < this.next.sequence) return 'late';
-    if ((this.playoutTime(entry.timestamp) ?? Infinity) < entry.arrivedAt) return 'late';
+    const wait = (this.playoutTime(entry.timestamp) as number) - entry.arrivedAt;
+    if (wait < 0 && ++this.lateStreak < RESYNC_AFTER_LATE) return 'late';
+    if (wait < 0 || wait > this.delayMs + MAX_EARLY_MS) {
+      // Several in a row behind the schedule, or far ahead of it: the sender's timestamps jumped
+      // (a restart that did not advance them, a clock step). Start the schedule again from here.
+      this.base = { arrivedAt: entry.arrivedAt, timestamp: entry.timestamp };
+      this.lateStreak = 0;
+      if (this.next) {
+        // Slots keep counting forward; a packet whose slot was already concealed stays late.
+        this.next.timestamp = entry.timestamp + (this.next.slot - entry.sequence) * (this.frameSamples ?? 0);
+        if (entry.sequence < this.next.slot) return 'late';
+      }
+    }
+    this.lateStreak = 0;
     let i = this.queue.length;
     while (i > 0 && this.queue[i - 1].sequence > entry.sequence) i--;
     if (i > 0 && this.queue[i - 1].sequence === entry.sequence) return 'duplicate';
@@ -96,35 +123,44 @@ export class JitterBuffer {
     return 'buffered';
   }
 
+  /** The slot time of a missing packet, when the next thing to play is one. */
+  private missingSlotTime(): number | undefined {
+    if (this.idle || !this.next) return undefined;
+    const head = this.queue[0];
+    if (head && head.timestamp <= this.next.timestamp) return undefined;
+    return this.playoutTime(this.next.timestamp);
+  }
+
   /** When something is next due: the head packet, or the slot of a missing one. */
   nextTimeout(): number | undefined {
     const head = this.queue[0];
     if (head && this.queue.length > this.maxPackets) return head.arrivedAt;
     let t = head ? this.playoutTime(head.timestamp) : undefined;
-    if (!this.idle && this.next && head?.sequence !== this.next.sequence) {
-      const slot = this.playoutTime(this.next.timestamp);
-      if (slot !== undefined && (t === undefined || slot < t)) t = slot;
-    }
+    const slot = this.missingSlotTime();
+    if (slot !== undefined && (t === undefined || slot < t)) t = slot;
     return t;
   }
 
   /** The next event due at `now`, in playout order; undefined when nothing is due. */
   pop(now: number): JitterBufferEvent | undefined {
     const head = this.queue[0];
-    const headDue = head !== undefined && (this.queue.length > this.maxPackets || (this.playoutTime(head.timestamp) ?? Infinity) <= now);
-    if (this.idle || !this.next) {
-      // Nothing to keep time with: start (again) from the head packet when it is due.
-      return headDue ? this.release(head) : undefined;
+    if (head && this.queue.length > this.maxPackets) return this.release(head);
+    if (head && !this.idle && this.next && head.timestamp < this.next.timestamp) {
+      this.queue.shift();
+      return { kind: 'late', entry: head };
     }
-    if (head && head.sequence === this.next.sequence) return headDue ? this.release(head) : undefined;
-    if (headDue && this.queue.length > this.maxPackets) return this.release(head);
-    const frame = this.frameSamples as number;
-    if ((this.playoutTime(this.next.timestamp) ?? Infinity) > now) return undefined;
-    // The slot has come without its packet.
-    const missing = { kind: 'missing', sequence: this.next.sequence, timestamp: this.next.timestamp, samples: frame } as const;
-    this.next = { sequence: this.next.sequence + 1, timestamp: this.next.timestamp + frame };
-    this.concealedRun += frame;
-    return missing;
+    const slot = this.missingSlotTime();
+    if (slot !== undefined && slot <= now && this.next) {
+      // The slot has come without its packet.
+      const frame = this.frameSamples as number;
+      const missing = { kind: 'missing', sequence: this.next.slot, timestamp: this.next.timestamp, samples: frame } as const;
+      this.next.timestamp += frame;
+      this.next.slot++;
+      this.concealedRun += frame;
+      return missing;
+    }
+    if (head && (this.playoutTime(head.timestamp) as number) <= now) return this.release(head);
+    return undefined;
   }
 
   private release(head: BufferedPacket): JitterBufferEvent {
@@ -132,7 +168,8 @@ export class JitterBuffer {
     // Learn the packet duration: from the payload, else from the successor's timestamp.
     if (head.samples !== undefined && head.samples > 0) this.frameSamples = head.samples;
     else this.learnFromNext(head);
-    this.next = { sequence: head.sequence + 1, timestamp: head.timestamp + (this.frameSamples ?? 0) };
+    this.next = { sequence: head.sequence + 1, timestamp: head.timestamp + (this.frameSamples ?? 0), slot: head.sequence + 1 };
+    this.lastReleased = head;
     this.concealedRun = 0;
     return { kind: 'packet', entry: head };
   }
