@@ -66,10 +66,10 @@ interface Captured {
 }
 
 function writePcap(file: string, packets: Captured[], keys: string[]): void {
-  const t0 = packets.length ? Math.min(...packets.map((p) => p.t)) : 0;
+  // Timestamps: wall-clock ms (toPcap writes seconds + microseconds).
   const events: TraceEvent[] = packets
     .sort((x, y) => x.t - y.t)
-    .map((p, i) => ({ time: p.t - t0 + Date.now() - (epochMs() - t0), kind: 'send', id: i + 1, link: '', from: p.from, to: p.to, size: p.data.length, data: p.data }));
+    .map((p, i) => ({ time: p.t, kind: 'send', id: i + 1, link: '', from: p.from, to: p.to, size: p.data.length, data: p.data }));
   writeFileSync(file, toPcap(events, 'send'));
   writeFileSync(`${file}.keys`, keys.join('\n') + '\n');
 }
