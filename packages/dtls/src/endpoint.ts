@@ -424,6 +424,12 @@ export class DtlsEndpoint {
         if (f.messageSeq === this.peerFlightLastSeq && f.fragmentOffset === 0 && this.flight.length) this.transmitFlight(now, false);
         continue;
       }
+      if (epoch === 0 && this.expect === 'done') {
+        // Once connected, epoch 0 is unauthenticated: it can only signal a retransmission (above).
+        // A new plaintext message is an off-path forgery, silently discarded (RFC 6347 §4.1.2.7).
+        this.stats.malformed++;
+        continue;
+      }
       try {
         this.reassembler.add(f);
       } catch (e) {

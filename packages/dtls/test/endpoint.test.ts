@@ -124,3 +124,29 @@ describe('record-layer ordering', () => {
     expect(errorEvent(s)).toBeUndefined();
   });
 });
+
+describe('after the handshake, plaintext (epoch 0) handshake records are forgeries', () => {
+  // Next message_seq each side expects: the client saw server messages 0..6, the server client messages 0..5.
+  const cases = [
+    { to: 'client', msgType: 2, seq: 7, what: 'a ServerHello' },
+    { to: 'client', msgType: 0, seq: 7, what: 'a HelloRequest' },
+    { to: 'client', msgType: 11, seq: 7, what: 'a Certificate' },
+    { to: 'server', msgType: 1, seq: 6, what: 'a ClientHello' },
+    { to: 'server', msgType: 16, seq: 6, what: 'a ClientKeyExchange' },
+  ] as const;
+  for (const c0 of cases) {
+    it(`${c0.what} in epoch 0 sent to the ${c0.to} is dropped silently (RFC 6347 §4.1.2.7), the session stays up`, () => {
+      const { c, s } = pair();
+      run(c, s);
+      const x = c0.to === 'client' ? c : s;
+      expect(x.ep.state).toBe('connected');
+      const before = x.ep.stats.malformed;
+      const forged = encodeRecord({ type: 22, version: 0xfefd, epoch: 0, sequenceNumber: 1000, fragment: encodeHandshakeMessage(c0.msgType, c0.seq, new Uint8Array(40)) });
+      x.ep.handleInput(5, forged);
+      expect(drain(x)).toEqual([]);
+      expect(x.ep.state).toBe('connected');
+      expect(errorEvent(x)).toBeUndefined();
+      expect(x.ep.stats.malformed).toBe(before + 1);
+    });
+  }
+});
