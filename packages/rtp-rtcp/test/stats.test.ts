@@ -98,6 +98,19 @@ describe('loss (RFC 3550 A.3)', () => {
   });
 });
 
+describe('loss under a flood of gaps', () => {
+  it('fraction lost stays in 0..255 when millions are lost in one interval (no 32-bit overflow)', () => {
+    const rx = new ReceiverStats({ ssrc: 1, clockRate: 8000, minSequential: 1 });
+    // Every packet jumps 2999 ahead (just under MAX_DROPOUT): 4000 received, ~12 million lost.
+    for (let i = 0, seq = 0; i < 4000; i++, seq = (seq + 2999) & 0xffff) rx.handleRtp(i, seq, i * 160);
+    const b = rx.reportBlock(5000);
+    // expected = 3999 × 2999 + 1 = 11993002, lost = expected - 4000: 256 × lost / expected = 255.9…
+    expect(b.highestSequence).toBe(11993001);
+    expect(b.fractionLost).toBe(255);
+    expect(b.cumulativeLost).toBe(0x7fffff); // clamped to the 24-bit field
+  });
+});
+
 describe('interarrival jitter (RFC 3550 A.8 / §6.4.1)', () => {
   it('worked example: 20 ms packets, one arrives 5 ms late', () => {
     // G.711: 160 timestamp units per 20 ms at 8 kHz. Arrivals 0, 20, 45, 60 ms.

@@ -168,7 +168,8 @@ export class ReceiverStats {
     const receivedInterval = this.received - this.receivedPrior;
     this.receivedPrior = this.received;
     const lostInterval = expectedInterval - receivedInterval;
-    const fractionLost = expectedInterval === 0 || lostInterval <= 0 ? 0 : Math.floor((lostInterval << 8) / expectedInterval);
+    // A.3 writes lost_interval << 8; a multiply cannot overflow 32 bits when millions are lost.
+    const fractionLost = expectedInterval === 0 || lostInterval <= 0 ? 0 : Math.floor((lostInterval * 256) / expectedInterval);
     return {
       ssrc: this.ssrc,
       fractionLost,
