@@ -26,7 +26,6 @@ export class RTCDataChannel extends RtcEventTarget {
   readonly negotiated: boolean;
   readonly priority = 'low';
   binaryType: 'arraybuffer' | 'blob' = 'arraybuffer';
-  bufferedAmountLowThreshold = 0;
   private _readyState: RTCDataChannelState = 'connecting';
   /** Test/diagnostic: when the channel opened (transport clock, ms). */
   openedAt: number | undefined;
@@ -51,6 +50,16 @@ export class RTCDataChannel extends RtcEventTarget {
   get readyState(): RTCDataChannelState {
     return this._readyState;
   }
+  /** webrtc-pc §6.2: 'bufferedamountlow' fires when bufferedAmount falls to this (SCTP tracks it per stream). */
+  get bufferedAmountLowThreshold(): number {
+    return this.ref.inner?.bufferedAmountLowThreshold ?? this.pendingThreshold;
+  }
+  set bufferedAmountLowThreshold(v: number) {
+    this.pendingThreshold = v;
+    if (this.ref.inner) this.ref.inner.bufferedAmountLowThreshold = v;
+  }
+  private pendingThreshold = 0;
+
   get bufferedAmount(): number {
     return this._readyState === 'open' ? this.host.channelBufferedAmount(this) : 0;
   }
@@ -97,6 +106,7 @@ export class RTCDataChannel extends RtcEventTarget {
   /** @internal */
   _open(at: number): void {
     if (this._readyState !== 'connecting') return;
+    if (this.pendingThreshold && this.ref.inner) this.ref.inner.bufferedAmountLowThreshold = this.pendingThreshold;
     this._readyState = 'open';
     this.openedAt = at;
     this.fire(new Event('open'));

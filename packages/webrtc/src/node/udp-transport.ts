@@ -27,6 +27,7 @@ export function defaultHostAddresses(): string[] {
 class UdpTransport implements PeerTransport {
   private sockets: { socket: Socket; local: Address }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private closed = false;
   /** Sends not yet handed to the kernel: close() waits for them so close_notify leaves. */
   private inFlight = 0;
@@ -78,9 +79,19 @@ class UdpTransport implements PeerTransport {
 
   setTimer(at: number | undefined): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     if (at === undefined || this.closed) return;
-    const delay = Math.max(0, at - performance.now());
+    const delay = at - performance.now();
+    if (delay <= 0) {
+      // Due now: setTimeout(0) would wait at least 1 ms; run after pending I/O instead.
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        this.handlers.onTimer();
+      });
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.handlers.onTimer();
@@ -94,7 +105,9 @@ class UdpTransport implements PeerTransport {
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     if (this.inFlight === 0) this.release();
   }
 
