@@ -220,6 +220,26 @@ describe('a call on a clean network (20 ms each way)', () => {
     expect(rr[1]).toMatchObject({ type: 'sdes', chunks: [{ ssrc: BOB_SSRC, items: [{ text: 'bob@example.test' }] }] });
   });
 
+  it('stops reporting on a source after its BYE, or after 5 intervals of silence (RFC 3550 §6.3.5, §6.3.7)', () => {
+    for (const bye of [true, false]) {
+      const c = audioCall();
+      c.sender.start(0);
+      c.net.at(2_000, (now) => {
+        if (bye) c.sender.stop(now);
+        else c.net.setLinkOneWay('alice', 'bob', { loss: 1 });
+      });
+      c.net.run(10_000);
+      const rrs = c.aliceRtcpIn.map((d) => decodeRtcp(d)[0]).filter((p) => p.type === 'rr');
+      const last = rrs[rrs.length - 1];
+      const withBlocks = rrs.filter((p) => p.type === 'rr' && p.reports.length > 0).length;
+      expect(last).toMatchObject({ type: 'rr', reports: [] });
+      // About 2 s of reports with a block; without a BYE, 5 more seconds before the timeout.
+      expect(withBlocks).toBeGreaterThanOrEqual(bye ? 1 : 5);
+      expect(withBlocks).toBeLessThanOrEqual(bye ? 4 : 12);
+      expect(rrs.length - withBlocks).toBeGreaterThanOrEqual(bye ? 5 : 1);
+    }
+  });
+
   it('is deterministic: the same seed gives the same call', () => {
     const run = () => {
       const c = audioCall({ seed: 5, link: { jitterMs: 10, loss: 0.05 } });

@@ -196,6 +196,7 @@ export class AudioReceiver {
   private otherSsrc = 0;
   private remoteOutbound: RemoteOutboundStats | undefined;
   private byeReceived = false;
+  private byeAt: number | undefined;
 
   constructor(o: AudioReceiverOptions) {
     this.localSsrc = o.localSsrc >>> 0;
@@ -290,6 +291,7 @@ export class AudioReceiver {
         };
       } else if (p.type === 'bye' && this.remoteSsrc !== undefined && p.ssrcs.includes(this.remoteSsrc)) {
         this.byeReceived = true;
+        this.byeAt = now;
       }
     }
   }
@@ -315,7 +317,7 @@ export class AudioReceiver {
    */
   reportBlock(now: number): ReportBlock | undefined {
     this.reportTakenAt = now;
-    return this.rxStats?.reportBlock(now);
+    return this.sourceActive(now) ? this.rxStats?.reportBlock(now) : undefined;
   }
 
   nextTimeout(): number | undefined {
@@ -340,8 +342,18 @@ export class AudioReceiver {
     return this.out.shift();
   }
 
+  /**
+   * Whether to report on the source: it sent within 5 report intervals (RFC 3550 §6.3.5 timeout)
+   * and has not said BYE since (§6.3.7).
+   */
+  private sourceActive(now: number): boolean {
+    const last = this.lastPacketReceivedAt;
+    if (last === undefined || now - last > 5 * this.rtcpIntervalMs) return false;
+    return this.byeAt === undefined || this.byeAt < last;
+  }
+
   private reportPackets(now: number): RtcpPacket[] {
-    const block = this.rxStats?.reportBlock(now);
+    const block = this.sourceActive(now) ? this.rxStats?.reportBlock(now) : undefined;
     // RFC 3550 §6.4.2: RR with a block per source heard; §6.1: SDES CNAME in every compound.
     return [{ type: 'rr', ssrc: this.localSsrc, reports: block ? [block] : [] }, cnameSdes(this.localSsrc, this.cname)];
   }
