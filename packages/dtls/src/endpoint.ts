@@ -607,7 +607,8 @@ export class DtlsEndpoint {
   private onPeerCertificate(body: Uint8Array): void {
     const chain = certificateCodec.decode(body);
     if (chain.length === 0) {
-      if (this.role === 'server' && !this.requireClientCert) return;
+      // An expected fingerprint can only be checked against a certificate: then one is required.
+      if (this.role === 'server' && !this.requireClientCert && !this.expectedFingerprints) return;
       // RFC 5246 §7.4.6: a server that requires a client certificate answers an empty one with handshake_failure.
       throw new HandshakeAbort(this.role === 'server' ? 'handshake_failure' : 'bad_certificate', 'peer sent no certificate');
     }

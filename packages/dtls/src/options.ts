@@ -37,7 +37,10 @@ export interface DtlsEndpointOptions {
   readonly retransmitMaxMs?: number;
   /** Transmissions of one flight before the handshake fails. Default 8. */
   readonly maxTransmissions?: number;
-  /** Server: demand a client certificate (WebRTC always does). Default true. */
+  /**
+   * Server: demand a client certificate (WebRTC always does). Default true. With false, a client
+   * may answer the CertificateRequest with an empty list, unless expectedFingerprints is set.
+   */
   readonly requireClientCertificate?: boolean;
   /** Server: bytes bound into the HelloVerifyRequest cookie, e.g. the client's address. */
   readonly cookieContext?: Uint8Array;

@@ -3,7 +3,8 @@ import { toHex } from '@rtcstack/common';
 import { CIPHER_SUITES } from '../src/constants.ts';
 import { fingerprint } from '../src/x509/index.ts';
 import { decodeRecords, encodeRecord } from '../src/record.ts';
-import { encodeHandshakeMessage } from '../src/handshake.ts';
+import { decodeHandshakeFragments, encodeHandshakeMessage } from '../src/handshake.ts';
+import { concatBytes } from '@rtcstack/common';
 import { certs, connectedEvent, drain, errorEvent, pair, run } from './helpers.ts';
 
 describe('DtlsEndpoint handshake (in memory)', () => {
@@ -149,4 +150,33 @@ describe('after the handshake, plaintext (epoch 0) handshake records are forgeri
       expect(x.ep.stats.malformed).toBe(before + 1);
     });
   }
+});
+
+describe('a client that sends no certificate', () => {
+  /** Replaces the client's Certificate message with an empty certificate_list (what `openssl s_client` without -cert sends). */
+  const emptyCertificate = (from: 'c' | 's', d: Uint8Array): Uint8Array => {
+    if (from !== 'c') return d;
+    const recs = decodeRecords(d).map((r) => {
+      if (r.epoch !== 0 || r.type !== 22) return encodeRecord(r);
+      const f = decodeHandshakeFragments(r.fragment)[0];
+      if (f.msgType !== 11) return encodeRecord(r);
+      return encodeRecord({ ...r, fragment: encodeHandshakeMessage(11, f.messageSeq, Uint8Array.of(0, 0, 0)) });
+    });
+    return concatBytes(...recs);
+  };
+
+  it('is refused with handshake_failure by default (RFC 5246 §7.4.6; WebRTC needs the certificate)', () => {
+    const { c, s } = pair();
+    run(c, s, { filter: emptyCertificate });
+    expect(errorEvent(s)).toMatchObject({ alert: 'handshake_failure', sent: true, reason: 'peer sent no certificate' });
+    expect(connectedEvent(s)).toBeUndefined();
+  });
+
+  it('is refused even with requireClientCertificate: false when an expected fingerprint is configured', () => {
+    const [cc] = certs();
+    const { c, s } = pair({}, { requireClientCertificate: false, expectedFingerprints: [{ algorithm: 'sha-256', value: fingerprint(cc.der, 'sha-256') }] });
+    run(c, s, { filter: emptyCertificate });
+    expect(errorEvent(s)).toMatchObject({ alert: 'handshake_failure', sent: true, reason: 'peer sent no certificate' });
+    expect(connectedEvent(s)).toBeUndefined();
+  });
 });
