@@ -6,7 +6,9 @@
  * Runs one DTLS 1.2 handshake against any peer and prints one JSON line: role, cipherSuite,
  * srtpProfile, keyingMaterial (hex of the 60-byte RFC 5764 block, as `openssl -keymatexport
  * EXTRACTOR-dtls_srtp -keymatexportlen 60` prints it), peerFingerprint, localFingerprint.
- * Exits non-zero when the handshake fails.
+ * Exits non-zero when the handshake fails. The server always asks for a client certificate but
+ * demands one only with --expect-fingerprint (then it must match), so a plain
+ * `openssl s_client -dtls1_2` without -cert can connect.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { toHex } from '@rtcstack/common';
@@ -54,6 +56,7 @@ const conn = await DtlsUdpConnection.open({
   groups: opt.groups?.join(',').split(',') as ('x25519' | 'secp256r1')[] | undefined,
   mtu: opt.mtu ? Number(one('mtu')) : undefined,
   expectedFingerprints: fp ? [{ algorithm: fp[0], value: fp[1] ?? usage('--expect-fingerprint needs ALGORITHM VALUE') }] : undefined,
+  requireClientCertificate: role === 'server' ? fp !== undefined : undefined,
   keyLog: keylog ? (line) => appendFileSync(keylog, line + '\n') : undefined,
   local: role === 'server' ? { address: host, port } : { address: host.includes(':') ? '::1' : '127.0.0.1', port: 0 },
   remote: role === 'client' ? { address: host, port } : undefined,

@@ -271,6 +271,36 @@ d('the CLI (npm run dtls)', () => {
     expect(run.keyingMaterial).toBe(line.keyingMaterial);
   }, 30_000);
 
+  it('server: a plain `openssl s_client` without -cert connects; the JSON keying material equals OpenSSL\'s', async () => {
+    const port = await freePort();
+    const p = spawn(tsx, [cli, 'server', '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    procs.push(p);
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const listening = new Promise<void>((resolve) =>
+      p.stderr.on('data', (b: Buffer) => {
+        err += b.toString();
+        if (err.includes('listening')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => {
+      const t = setTimeout(() => p.kill('SIGKILL'), 20_000);
+      p.on('exit', (code) => {
+        clearTimeout(t);
+        resolve(code);
+      });
+    });
+    await listening;
+    const cl = await openssl(['s_client', '-dtls1_2', '-connect', `127.0.0.1:${port}`, ...SRTP_ARGS], false).done;
+    const code = await exited;
+    expect(code, err).toBe(0);
+    const line = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, string>;
+    expect(line).toMatchObject({ role: 'server', srtpProfile: 'SRTP_AES128_CM_HMAC_SHA1_80', peerFingerprint: '' });
+    expect(line.keyingMaterial).toMatch(/^[0-9a-f]{120}$/);
+    expect(cl.keyingMaterial).toBe(line.keyingMaterial);
+  }, 30_000);
+
   it('exits non-zero when the peer certificate does not match --expect-fingerprint', async () => {
     const port = await freePort();
     const srv = openssl(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-naccept', '1', '-cert', files.ecCrt, '-key', files.ecKey, ...SRTP_ARGS], true, 25_000);
