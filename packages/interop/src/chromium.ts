@@ -26,6 +26,8 @@ export const CHROMIUM_FLAGS = [
   // getUserMedia without a prompt, from a synthetic microphone (a beep) and camera.
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
+  // Remote audio is played through an <audio> element so Chromium measures its level.
+  '--autoplay-policy=no-user-gesture-required',
 ] as const;
 
 /** The origin pages are served from (localhost is a secure context for WebRTC and getUserMedia). */

@@ -8,3 +8,4 @@ export * from './netns.ts';
 export * from './chromium.ts';
 export * from './page-helper.ts';
 export * from './minimal-peer.ts';
+export * from './browser-link.ts';

@@ -13,8 +13,29 @@ import type { Page } from 'playwright-core';
 export type PageEvent =
   | { readonly pc: number; readonly type: 'candidate'; readonly candidate: string | null; readonly sdpMid?: string | null }
   | { readonly pc: number; readonly type: 'state'; readonly which: 'signaling' | 'ice' | 'iceGathering' | 'connection'; readonly state: string }
-  | { readonly pc: number; readonly type: 'channel'; readonly label: string; readonly id: number | null; readonly event: 'open' | 'close' | 'remote' }
-  | { readonly pc: number; readonly type: 'message'; readonly label: string; readonly text?: string; readonly binary?: number[] | string; readonly size: number }
+  | {
+      readonly pc: number;
+      readonly type: 'channel';
+      readonly label: string;
+      readonly id: number | null;
+      readonly event: 'open' | 'close' | 'remote';
+      readonly ordered: boolean;
+      readonly maxRetransmits: number | null;
+      readonly maxPacketLifeTime: number | null;
+      readonly negotiated: boolean;
+      readonly protocol: string;
+    }
+  | {
+      readonly pc: number;
+      readonly type: 'message';
+      readonly label: string;
+      /** Text messages up to 4096 characters; hex of binary ones up to 4096 bytes. */
+      readonly text?: string;
+      readonly binary?: string;
+      readonly size: number;
+      /** Sum of the bytes (binary) or char codes (text), mod 2^32: checks big messages. */
+      readonly sum: number;
+    }
   | { readonly pc: number; readonly type: 'track'; readonly kind: string };
 
 export const SIGNAL_FUNCTION = '__rtcstackSignal';
@@ -27,15 +48,31 @@ export const PAGE_SCRIPT = `(() => {
   const channels = new Map(); // pc id -> Map(label -> RTCDataChannel)
   let next = 1;
   const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+  const sumOf = (data) => {
+    let s = 0;
+    if (typeof data === 'string') for (let i = 0; i < data.length; i++) s = (s + data.charCodeAt(i)) >>> 0;
+    else for (const b of new Uint8Array(data)) s = (s + b) >>> 0;
+    return s;
+  };
   const watchChannel = (id, ch, remote) => {
     channels.get(id).set(ch.label, ch);
     ch.binaryType = 'arraybuffer';
-    if (remote) signal({ pc: id, type: 'channel', label: ch.label, id: ch.id, event: 'remote' });
-    ch.onopen = () => signal({ pc: id, type: 'channel', label: ch.label, id: ch.id, event: 'open' });
-    ch.onclose = () => signal({ pc: id, type: 'channel', label: ch.label, id: ch.id, event: 'close' });
+    const info = (event) => ({ pc: id, type: 'channel', label: ch.label, id: ch.id, event, ordered: ch.ordered,
+      maxRetransmits: ch.maxRetransmits, maxPacketLifeTime: ch.maxPacketLifeTime, negotiated: ch.negotiated, protocol: ch.protocol });
+    if (remote) signal(info('remote'));
+    ch.onopen = () => signal(info('open'));
+    ch.onclose = () => signal(info('close'));
     ch.onmessage = (e) => typeof e.data === 'string'
-      ? signal({ pc: id, type: 'message', label: ch.label, text: e.data.length > 4096 ? undefined : e.data, size: e.data.length })
-      : signal({ pc: id, type: 'message', label: ch.label, binary: e.data.byteLength > 4096 ? undefined : hex(e.data), size: e.data.byteLength });
+      ? signal({ pc: id, type: 'message', label: ch.label, text: e.data.length > 4096 ? undefined : e.data, size: e.data.length, sum: sumOf(e.data) })
+      : signal({ pc: id, type: 'message', label: ch.label, binary: e.data.byteLength > 4096 ? undefined : hex(e.data), size: e.data.byteLength, sum: sumOf(e.data) });
+  };
+  // Remote audio must be played out for Chromium to measure its level (inbound-rtp audioLevel).
+  const play = (stream) => {
+    const el = document.createElement('audio');
+    el.autoplay = true;
+    el.srcObject = stream;
+    document.body.appendChild(el);
+    el.play().catch(() => {});
   };
   window.__rtc = {
     create(config) {
@@ -49,7 +86,10 @@ export const PAGE_SCRIPT = `(() => {
       pc.onicegatheringstatechange = () => signal({ pc: id, type: 'state', which: 'iceGathering', state: pc.iceGatheringState });
       pc.onconnectionstatechange = () => signal({ pc: id, type: 'state', which: 'connection', state: pc.connectionState });
       pc.ondatachannel = (e) => watchChannel(id, e.channel, true);
-      pc.ontrack = (e) => signal({ pc: id, type: 'track', kind: e.track.kind });
+      pc.ontrack = (e) => {
+        if (e.track.kind === 'audio') play(e.streams[0] ?? new MediaStream([e.track]));
+        signal({ pc: id, type: 'track', kind: e.track.kind });
+      };
       return id;
     },
     pc(id) { return pcs.get(id); },
@@ -80,7 +120,12 @@ export const PAGE_SCRIPT = `(() => {
       else ch.send(new Uint8Array(data.hex.match(/../g)?.map((b) => parseInt(b, 16)) ?? []));
     },
     sendMany(id, label, prefix, count) { const ch = channels.get(id).get(label); for (let i = 0; i < count; i++) ch.send(prefix + i); },
-    sendSize(id, label, size) { channels.get(id).get(label).send(new Uint8Array(size).fill(0x61)); },
+    sendSize(id, label, size) {
+      const b = new Uint8Array(size);
+      for (let i = 0; i < size; i++) b[i] = i & 0xff;
+      channels.get(id).get(label).send(b);
+    },
+    channelState(id, label) { return channels.get(id).get(label)?.readyState ?? 'none'; },
     closeChannel(id, label) { channels.get(id).get(label).close(); },
     async stats(id) {
       const out = [];
@@ -197,8 +242,12 @@ export class BrowserPeer {
   sendMany(label: string, prefix: string, count: number): Promise<void> {
     return this.call('sendMany', label, prefix, count);
   }
+  /** A binary message of `size` bytes, byte i = i mod 256. */
   sendSize(label: string, size: number): Promise<void> {
     return this.call('sendSize', label, size);
+  }
+  channelState(label: string): Promise<string> {
+    return this.call('channelState', label);
   }
   closeChannel(label: string): Promise<void> {
     return this.call('closeChannel', label);
