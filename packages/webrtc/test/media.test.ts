@@ -220,7 +220,7 @@ describe('a call on a clean network (20 ms each way)', () => {
     expect(rr[1]).toMatchObject({ type: 'sdes', chunks: [{ ssrc: BOB_SSRC, items: [{ text: 'bob@example.test' }] }] });
   });
 
-  it('stops reporting on a source after its BYE, or after 5 intervals of silence (RFC 3550 §6.3.5, §6.3.7)', () => {
+  it('stops reporting on a source after its BYE, or after 5 intervals of silence (RFC 3550 §6.3.5, §6.3.4)', () => {
     for (const bye of [true, false]) {
       const c = audioCall();
       c.sender.start(0);

@@ -344,7 +344,7 @@ export class AudioReceiver {
 
   /**
    * Whether to report on the source: it sent within 5 report intervals (RFC 3550 §6.3.5 timeout)
-   * and has not said BYE since (§6.3.7).
+   * and has not said BYE since (§6.3.4).
    */
   private sourceActive(now: number): boolean {
     const last = this.lastPacketReceivedAt;
