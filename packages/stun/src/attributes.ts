@@ -89,6 +89,12 @@ interface Codec<T> {
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();
 
+function encodeText(field: string, maxBytes: number, v: string): Uint8Array {
+  const b = utf8Encoder.encode(v);
+  if (b.length > maxBytes) throw new RangeError(`${field} is ${b.length} bytes; the limit is ${maxBytes}`);
+  return b;
+}
+
 function text(field: string, maxBytes: number): Codec<string> {
   return {
     decode(r) {
@@ -100,11 +106,7 @@ function text(field: string, maxBytes: number): Codec<string> {
         throw new ParseError(LAYER, field, at, 'not valid UTF-8');
       }
     },
-    encode(v) {
-      const b = utf8Encoder.encode(v);
-      if (b.length > maxBytes) throw new RangeError(`${field} is ${b.length} bytes; the limit is ${maxBytes}`);
-      return b;
-    },
+    encode: (v) => encodeText(field, maxBytes, v),
   };
 }
 
@@ -270,7 +272,7 @@ const codecs: { readonly [N in AttributeName]: Codec<AttributeValues[N]> } = {
     },
     encode(v) {
       if (!Number.isInteger(v.code) || v.code < 300 || v.code > 699) throw new RangeError(`error code ${v.code} is not 300..699`);
-      const reason = utf8Encoder.encode(v.reason);
+      const reason = encodeText('ERROR-CODE.reason', 763, v.reason); // §14.8: < 128 characters
       return new ByteWriter(4 + reason.length).u16(0).u8(Math.floor(v.code / 100)).u8(v.code % 100).bytes(reason).finish();
     },
   },

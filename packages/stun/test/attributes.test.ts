@@ -87,6 +87,15 @@ describe('typed attribute codecs: encode gives the RFC layout, decode inverts it
   });
 });
 
+describe('encoders refuse what the RFC does not allow', () => {
+  it('text longer than its limit: USERNAME (§14.3, < 513 bytes) and the ERROR-CODE reason (§14.8, < 128 characters)', () => {
+    expect(() => encodeAttribute('USERNAME', 'u'.repeat(509), ctx)).toThrow(RangeError);
+    expect(encodeAttribute('USERNAME', 'u'.repeat(508), ctx).value.length).toBe(508);
+    expect(() => encodeAttribute('ERROR_CODE', { code: 400, reason: 'r'.repeat(764) }, ctx)).toThrow(RangeError);
+    expect(() => encodeAttribute('ERROR_CODE', { code: 299, reason: '' }, ctx)).toThrow(RangeError);
+  });
+});
+
 describe('XOR-MAPPED-ADDRESS from the RFC 5769 responses', () => {
   it('§2.2 IPv4: 192.0.2.1 port 32853', () => {
     expect(getAttribute(decodeMessage(sampleIpv4Response()), 'XOR_MAPPED_ADDRESS')).toEqual({ address: '192.0.2.1', port: 32853 });
