@@ -101,6 +101,7 @@ function message(c: VectorCase): void {
       error = e;
     }
     if (!(error instanceof ParseError)) throw new Error(`accepted a message that must be rejected (${c.reason})`);
+    strictEqual(error.layer, 'stun', 'the ParseError names the stun layer');
     return;
   }
   const expected = c.expected as MessageExpected;
