@@ -7,7 +7,7 @@
  * default, a simulated network in tests).
  */
 import { ParseError, cryptoRandom, type Address, type RandomSource } from '@rtcstack/common';
-import type { ExpectedFingerprint } from '@rtcstack/dtls';
+import type { ExpectedFingerprint, SrtpProfileName } from '@rtcstack/dtls';
 import type { CodecSpec, Direction } from '@rtcstack/sdp';
 import { RTCCertificate, newCertificate } from './certificate.ts';
 import { parseIceServers, type RTCConfiguration } from './config.ts';
@@ -59,6 +59,11 @@ export interface PeerConnectionOptions {
   readonly onCoreOutput?: (o: CoreOutput, at: number) => void;
   /** The tone our audio senders play (Hz); default 440. */
   readonly toneHz?: number;
+  /**
+   * DTLS use_srtp profiles, preferred first (RFC 5764 §4.1.2). Default: SRTP_AEAD_AES_128_GCM,
+   * SRTP_AES128_CM_HMAC_SHA1_80.
+   */
+  readonly srtpProfiles?: readonly SrtpProfileName[];
 }
 
 interface Section {
@@ -155,6 +160,7 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
       stunServers: servers.stun,
       turnServers: servers.turn,
       iceTransportPolicy: this.config.iceTransportPolicy,
+      ...(options.srtpProfiles ? { srtpProfiles: options.srtpProfiles } : {}),
       ...(options.keyLog ? { keyLog: options.keyLog } : {}),
       // RFC 8445 §14.2 allows Ta down to 5 ms; one bundled component has few pairs to pace.
       iceTa: options.iceTa ?? DEFAULT_ICE_TA,

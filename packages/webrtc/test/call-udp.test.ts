@@ -69,3 +69,25 @@ describe('a call over real UDP on 127.0.0.1', () => {
 interface RTCIceCandidateLike {
   toJSON(): { candidate?: string; sdpMid?: string | null; sdpMLineIndex?: number | null };
 }
+
+describe('SRTP profile choice', () => {
+  test.each(['SRTP_AEAD_AES_256_GCM', 'SRTP_AES128_CM_HMAC_SHA1_80'] as const)('srtpProfiles [%s]: negotiated and audio flows', async (profile) => {
+    const mk = () => new RTCPeerConnection({}, { transport: udpTransport({ hostAddresses: ['127.0.0.1'] }), srtpProfiles: [profile] });
+    const a = mk();
+    const b = mk();
+    type CE = Event & { candidate: RTCIceCandidateLike | null };
+    a.onicecandidate = (e) => void ((e as CE).candidate && b.addIceCandidate((e as CE).candidate!.toJSON()));
+    b.onicecandidate = (e) => void ((e as CE).candidate && a.addIceCandidate((e as CE).candidate!.toJSON()));
+    a.addTrack(new AudioTrack('tone'));
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription!);
+    expect(await until(() => b.core.stats.demux.rtp > 3, 5_000)).toBe(true);
+    const t = [...(await b.getStats()).values()].find((s) => s.type === 'transport');
+    expect(t?.srtpCipher).toBe(profile);
+    expect(b.core.stats.srtpFailures).toBe(0);
+    a.close();
+    b.close();
+  });
+});
