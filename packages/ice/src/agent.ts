@@ -97,6 +97,7 @@ export class IceAgent {
     remoteIgnored: 0,
     reflexiveDiscovered: 0,
     redundantPruned: 0,
+    asymmetricResponses: 0,
   };
   readonly lite: boolean;
   readonly tieBreaker: bigint;
@@ -142,6 +143,8 @@ export class IceAgent {
   private consentUnansweredSince: number | undefined;
   private nextConsentAt: number | undefined;
   private closed = false;
+  /** The local address of the response being processed (set around transactions.handleMessage). */
+  private responseLocal: Address | undefined;
   private readonly outputs: IceOutput[] = [];
 
   constructor(private readonly options: IceAgentOptions) {
@@ -694,10 +697,15 @@ export class IceAgent {
     this.drainTransactions(now);
   }
 
+  /** §7.2.5.2.1: a response must come from where the request went and arrive where it left. */
+  private symmetric(pair: Pair, from: Address): boolean {
+    return sameAddress(from, pair.remote) && (this.responseLocal === undefined || sameAddress(this.responseLocal, localBaseOf(pair.local)));
+  }
+
   private onResponse(now: number, ctx: CheckContext, res: DecodedMessage, from: Address): void {
     const pair = ctx.pair;
     if (ctx.kind === 'consent') {
-      if (res.class === 'success' && sameAddress(from, pair.remote)) {
+      if (res.class === 'success' && this.symmetric(pair, from)) {
         this.stats.consentResponses++;
         this.lastConsentAt = now;
         this.consentUnansweredSince = undefined;
@@ -705,6 +713,14 @@ export class IceAgent {
       return;
     }
     pair.transaction = undefined;
+    // §7.2.5.2.1 (success and error alike): the response must come from where the request went
+    // and arrive where it left.
+    if (!this.symmetric(pair, from)) {
+      this.stats.asymmetricResponses++;
+      pair.state = 'failed';
+      pair.nominating = false;
+      return;
+    }
     if (res.class === 'error') {
       let code = 0;
       try {
@@ -722,11 +738,6 @@ export class IceAgent {
       }
       pair.state = 'failed'; // §7.2.5.2.4 unrecoverable error
       pair.nominating = false;
-      return;
-    }
-    // §7.2.5.2.1: the response must come from where the request went (and arrive where it left).
-    if (!sameAddress(from, pair.remote)) {
-      pair.state = 'failed';
       return;
     }
     let mapped: Address | undefined;
@@ -865,8 +876,11 @@ export class IceAgent {
         this.drainBinding(now);
         return;
       }
+      // Responses come out of drainTransactions synchronously; onResponse checks this address.
+      this.responseLocal = local;
       this.transactions.handleMessage(now, msg, remote);
       this.drainTransactions(now);
+      this.responseLocal = undefined;
       return;
     }
     // Not STUN: DTLS, SRTP, ... only from a pair a check has vouched for.

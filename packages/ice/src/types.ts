@@ -116,4 +116,6 @@ export interface IceAgentStats {
   reflexiveDiscovered: number;
   /** Local candidates dropped as redundant (§5.1.3), e.g. srflx equal to host without a NAT. */
   redundantPruned: number;
+  /** Check responses whose addresses were not symmetric with the request (§7.2.5.2.1): pair failed. */
+  asymmetricResponses: number;
 }

@@ -219,3 +219,73 @@ describe('the checklist (§6.1.2)', () => {
     expect(agent.checklist.find((p) => p.remote.address === '10.0.0.2')?.state).toBe('succeeded');
   });
 });
+
+describe('responses to our checks (§7.2.5)', () => {
+  const RPWD = shortTermKey('rpwd-0123456789abcdefghij');
+  const A2: Address = { address: '10.0.0.3', port: 5000 };
+  /** Sends the first check and returns it with the pair it is for (A → B). */
+  function firstCheck(opts: { controlling?: boolean; tieBreaker?: bigint } = {}) {
+    const agent = agentAtA({ controlling: opts.controlling ?? true, tieBreaker: opts.tieBreaker });
+    agent.handleTimeout(0);
+    const [s] = sends(drain(agent));
+    expect(s.local).toEqual(A);
+    const req = decodeMessage(s.data);
+    const pair = () => agent.checklist.find((p) => p.remote.address === B.address && p.local.address === A.address)!;
+    return { agent, req, pair };
+  }
+  const success = (transactionId: Uint8Array, key: Uint8Array | null = RPWD) =>
+    buildMessage({ class: 'success', method: Method.Binding, transactionId, attributes: [attr('XOR_MAPPED_ADDRESS', A)], integrity: key ?? undefined, fingerprint: true });
+
+  test('a success from the address the check went to, arriving where it left, makes the pair Succeeded', () => {
+    const { agent, req, pair } = firstCheck();
+    agent.handleInput(5, { data: success(req.transactionId), remote: B, local: A });
+    expect(pair().state).toBe('succeeded');
+    expect(agent.stats.asymmetricResponses).toBe(0);
+  });
+
+  test.each([
+    ['from another source address', { address: '10.0.0.9', port: 6000 }, A],
+    ['from another source port', { address: B.address, port: 6001 }, A],
+    ['arriving on another local address', B, A2],
+  ] as const)('§7.2.5.2.1 non-symmetric: a success %s fails the pair', (_n, from, at) => {
+    const { agent, req, pair } = firstCheck();
+    agent.handleInput(5, { data: success(req.transactionId), remote: from, local: at });
+    expect(pair().state).toBe('failed');
+    expect(agent.stats.asymmetricResponses).toBe(1);
+  });
+
+  test('a response with an unknown transaction id, or without valid MESSAGE-INTEGRITY, is ignored: the check stays in progress', () => {
+    const { agent, req, pair } = firstCheck();
+    const otherId = req.transactionId.slice();
+    otherId[0] ^= 1;
+    agent.handleInput(5, { data: success(otherId), remote: B, local: A });
+    agent.handleInput(6, { data: success(req.transactionId, shortTermKey('not-the-password-000000')), remote: B, local: A });
+    agent.handleInput(7, { data: success(req.transactionId, null), remote: B, local: A });
+    expect(pair().state).toBe('in-progress');
+    // The real answer still counts afterwards.
+    agent.handleInput(8, { data: success(req.transactionId), remote: B, local: A });
+    expect(pair().state).toBe('succeeded');
+  });
+
+  test('§7.2.5.1: a 487 to a check sent as controlling switches to controlled and retries the pair as a triggered check', () => {
+    const { agent, req, pair } = firstCheck({ controlling: true });
+    const conflict = buildMessage({ class: 'error', method: Method.Binding, transactionId: req.transactionId, attributes: [attr('ERROR_CODE', { code: 487, reason: 'Role Conflict' })], integrity: RPWD, fingerprint: true });
+    agent.handleInput(5, { data: conflict, remote: B, local: A });
+    expect(agent.controlling).toBe(false);
+    expect(pair().state).toBe('waiting');
+    expect(drain(agent)).toContainEqual({ type: 'role', controlling: false });
+    agent.handleTimeout(100);
+    const [retry] = sends(drain(agent)).map((s) => decodeMessage(s.data));
+    expect(agent.stats.triggeredChecks).toBe(1);
+    expect(hasAttribute(retry, 'ICE_CONTROLLED')).toBe(true);
+    expect(hasAttribute(retry, 'ICE_CONTROLLING')).toBe(false);
+  });
+
+  test('§7.2.5.1: a 487 to a check sent as controlled switches to controlling', () => {
+    const { agent, req } = firstCheck({ controlling: false });
+    expect(hasAttribute(req, 'ICE_CONTROLLED')).toBe(true);
+    const conflict = buildMessage({ class: 'error', method: Method.Binding, transactionId: req.transactionId, attributes: [attr('ERROR_CODE', { code: 487, reason: 'Role Conflict' })], integrity: RPWD, fingerprint: true });
+    agent.handleInput(5, { data: conflict, remote: B, local: A });
+    expect(agent.controlling).toBe(true);
+  });
+});
