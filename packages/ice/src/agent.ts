@@ -930,9 +930,11 @@ export class IceAgent {
       this.stats.badRequest++;
       return this.respondError(req, remote, local, 400, undefined);
     }
-    // §7.3: USERNAME is "our ufrag:their ufrag"; the key is our password (of that generation).
-    const ours = username.split(':')[0];
-    const creds = ours === this.local.ufrag ? this.local : ours === this.previousLocal?.ufrag ? this.previousLocal : undefined;
+    // §7.3 / §7.2.2: USERNAME is "our ufrag:their ufrag"; the key is our password (of that
+    // generation). Without the colon and both parts it is no valid username (RFC 8489 §9.1.3: 401).
+    const colon = username.indexOf(':');
+    const ours = colon > 0 && colon < username.length - 1 ? username.slice(0, colon) : undefined;
+    const creds = ours === undefined ? undefined : ours === this.local.ufrag ? this.local : ours === this.previousLocal?.ufrag ? this.previousLocal : undefined;
     if (!creds) {
       this.stats.unauthenticated++;
       return this.respondError(req, remote, local, 401, undefined);

@@ -100,6 +100,8 @@ describe('incoming checks (RFC 8445 §7.3, RFC 8489 §9.1.3)', () => {
   test.each([
     ['wrong password', 401, 'unauthenticated', check(goodAttrs(), shortTermKey('not-the-password-000000'))],
     ['unknown ufrag', 401, 'unauthenticated', check([attr('USERNAME', 'nope:rufr'), ...goodAttrs().slice(1)])],
+    ['USERNAME our ufrag without ":their ufrag"', 401, 'unauthenticated', check([attr('USERNAME', 'lufr'), ...goodAttrs().slice(1)])],
+    ['USERNAME "lufr:" (empty remote part)', 401, 'unauthenticated', check([attr('USERNAME', 'lufr:'), ...goodAttrs().slice(1)])],
     ['no MESSAGE-INTEGRITY', 400, 'badRequest', check(goodAttrs(), null)],
     ['no USERNAME', 400, 'badRequest', check(goodAttrs().slice(1))],
     ['no PRIORITY', 400, 'badRequest', check([goodAttrs()[0], goodAttrs()[2]])],
