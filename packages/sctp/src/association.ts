@@ -483,6 +483,17 @@ export class SctpAssociation {
           this.onShutdownAck();
           break;
         case ChunkType.ERROR:
+          if (this._state === AssociationState.COOKIE_ECHOED && c.causes.some((x) => x.code === CauseCode.STALE_COOKIE_ERROR)) {
+            // §5.2.6: our cookie went stale in transit; start over with a fresh INIT.
+            this.control = this.control.filter((x) => x !== this.cookieEcho);
+            this.cookieEcho = undefined;
+            this.peerTag = 0;
+            this.tracker = undefined;
+            if (this.initChunk) this.sendRaw(0, [this.initChunk]);
+            this.t1At = this.now + this.rto.rto;
+            this.setState(AssociationState.COOKIE_WAIT);
+            break;
+          }
           this.emit({ type: 'error', causes: c.causes });
           break;
         case ChunkType.COOKIE_ECHO:
@@ -662,7 +673,18 @@ export class SctpAssociation {
    * MAC and age are checked before anything in it is believed.
    */
   private onCookieEcho(vtag: number, bytes: Uint8Array): boolean {
-    const r = openCookie(this.options.cookieSecret, bytes, this.now);
+    let r = openCookie(this.options.cookieSecret, bytes, this.now);
+    // §5.2.4 step 3: a stale cookie whose tags both match the current association is still
+    // valid (our COOKIE ACK was lost and the peer kept retransmitting).
+    if (
+      !r.ok &&
+      r.reason === 'stale' &&
+      this._state !== AssociationState.CLOSED &&
+      r.cookie.localTag === this.localTag &&
+      r.cookie.peerTag === this.peerTag
+    ) {
+      r = { ok: true, cookie: r.cookie };
+    }
     if (!r.ok) {
       if (r.reason === 'stale') {
         this.stats.staleCookie++;

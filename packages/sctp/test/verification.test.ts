@@ -80,6 +80,39 @@ describe('state cookie (RFC 9260 §5.1.3, §5.1.5)', () => {
   });
 });
 
+describe('stale cookies and live associations (§5.2.4 step 3, §5.2.6)', () => {
+  it('a stale COOKIE ECHO whose tags match the live association is still answered with COOKIE ACK', () => {
+    const a = new SctpAssociation({ random: seededRandom(21) });
+    const b = new SctpAssociation({ random: seededRandom(22), cookieLifetimeMs: 1000 });
+    a.connect(0);
+    b.handleInput(0, first(drain(a).packets));
+    a.handleInput(0, first(drain(b).packets));
+    const echo = first(drain(a).packets);
+    b.handleInput(10, echo);
+    expect(b.state).toBe('ESTABLISHED');
+    drain(b); // the COOKIE ACK is lost
+    b.handleInput(90_000, echo); // a's retransmission, long after the cookie's lifetime
+    const reply = drain(b).packets.map((p) => decodePacket(p).chunks[0].type);
+    expect(reply).toEqual([ChunkType.COOKIE_ACK]);
+    expect(b.stats.staleCookie).toBe(0);
+    a.handleInput(90_001, encodePacket({ sourcePort: 5000, destinationPort: 5000, verificationTag: a.verificationTags.local, chunks: [{ type: ChunkType.COOKIE_ACK, tBit: false }] }));
+    expect(a.state).toBe('ESTABLISHED');
+  });
+
+  it('a Stale Cookie ERROR in COOKIE-ECHOED sends the initiator back to COOKIE-WAIT with a new INIT', () => {
+    const a = new SctpAssociation({ random: seededRandom(23) });
+    const b = new SctpAssociation({ random: seededRandom(24), cookieLifetimeMs: 1000 });
+    a.connect(0);
+    b.handleInput(0, first(drain(a).packets));
+    a.handleInput(0, first(drain(b).packets));
+    b.handleInput(5000, first(drain(a).packets)); // arrives stale: b answers ERROR(Stale Cookie)
+    a.handleInput(5001, first(drain(b).packets));
+    expect(a.state).toBe('COOKIE-WAIT');
+    const again = drain(a).packets.map((p) => decodePacket(p).chunks[0].type);
+    expect(again).toEqual([ChunkType.INIT]);
+  });
+});
+
 describe('verification tag rules (RFC 9260 §8.5) and checksum', () => {
   it('a packet with the wrong verification tag is dropped and counted', () => {
     const { a, b } = handPair();
