@@ -7,7 +7,7 @@
  * x25519 (not X25519MLKEM768), and an SRTP profile from its list.
  */
 import { describe, expect, it } from 'vitest';
-import { fromHex } from '@rtcstack/common';
+import { concatBytes, fromHex } from '@rtcstack/common';
 import { loadVectorFile } from '@rtcstack/test-support';
 import { ContentType, HandshakeType } from '../src/constants.ts';
 import { DtlsEndpoint } from '../src/endpoint.ts';
@@ -49,15 +49,7 @@ function withCookie(datagrams: Uint8Array[], cookie: Uint8Array): Uint8Array[] {
     }));
   });
 }
-const concat = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const concat = (parts: Uint8Array[]): Uint8Array => concatBytes(...parts);
 
 describe('ClientHellos captured from Chromium 156', () => {
   for (const order of ['in order', 'second fragment first'] as const) {

@@ -35,21 +35,9 @@ function rewriteHandshake(data: Uint8Array, msgType: number, edit: (fragment: Ui
       edit(d, f.fragmentOffset, f.length);
       return encodeFragment({ ...f, data: d });
     });
-    const payload = new Uint8Array(frags.reduce((n, f) => n + f.length, 0));
-    let at = 0;
-    for (const f of frags) {
-      payload.set(f, at);
-      at += f.length;
-    }
-    return encodeRecord({ ...r, fragment: payload });
+    return encodeRecord({ ...r, fragment: concatBytes(...frags) });
   });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 describe('DTLS on the simulated network', () => {
