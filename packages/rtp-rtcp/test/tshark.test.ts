@@ -315,9 +315,8 @@ if (!tsharkPath && !required) {
       for (const f of frames) expect(fieldValues(f.udp, 'udp.checksum.status')).toEqual(['1']);
     });
 
-    // Found by this cross-check: tshark warns "Padding flag set on not final packet"; RFC 3550
-    // §6.4.1 says padding MUST only be added to the last packet of a compound, but encodeRtcp
-    // accepts `padding` on any packet. Reported to the rtp-rtcp owner; not fixed here.
-    it.todo('encodeRtcp refuses padding on a packet that is not the last of the compound (RFC 3550 §6.4.1)');
+    // Found by this cross-check: tshark warned "Padding flag set on not final packet". RFC 3550
+    // §6.4.1: padding MUST only be on the last packet of a compound; encodeRtcp now refuses it
+    // and decodeRtcp rejects it (tested in rtcp.test.ts).
   });
 }
