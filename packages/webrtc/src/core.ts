@@ -104,6 +104,8 @@ export class PeerConnectionCore {
   localCredentials: IceCredentials;
   selectedPair: SelectedPair | undefined;
   peerFingerprint: string | undefined;
+  /** DER of the peer's DTLS certificate (getStats 'certificate'). */
+  peerCertificate: Uint8Array | undefined;
   private readonly localAddresses: Address[] = [];
   private remoteFingerprints: readonly ExpectedFingerprint[] = [];
   private sctpPort = 5000;
@@ -533,6 +535,7 @@ export class PeerConnectionCore {
         break;
       case 'connected':
         this.peerFingerprint = o.peerFingerprint;
+        this.peerCertificate = o.peerCertificate;
         if (o.srtpProfile && o.keyingMaterial.length > 0 && this.dtlsRole) {
           // RFC 5764 §4.2: the exporter block splits into client/server keys and salts.
           this.srtp = srtpSessionFromDtls({ profile: o.srtpProfile, keyingMaterial: o.keyingMaterial, role: this.dtlsRole });

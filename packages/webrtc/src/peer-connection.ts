@@ -396,6 +396,14 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
     const extra = this.localCandidates.map((c) => `a=${c}`);
     if (this.localEndOfCandidates) extra.push('a=end-of-candidates');
     lines.splice(at, 0, ...extra);
+    // RFC 8829 §5.3.1 / §5.2.1: once candidates exist, the bundle tag's m= port and c= address are
+    // the default candidate's (the first one gathered), for peers that do not read a=candidate.
+    const first = /^candidate:\S+ \d+ \S+ \d+ (\S+) (\d+) /.exec(this.localCandidates[0] ?? '');
+    if (first && !/^m=\S+ 0 /.test(lines[m])) {
+      lines[m] = lines[m].replace(/^(m=\S+ )\d+/, `$1${first[2]}`);
+      const c = m + 1;
+      if (lines[c]?.startsWith('c=')) lines[c] = `c=IN ${first[1].includes(':') ? 'IP6' : 'IP4'} ${first[1]}`;
+    }
     return new RTCSessionDescription({ type: d.type, sdp: lines.join('\r\n') });
   }
 

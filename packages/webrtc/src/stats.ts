@@ -69,7 +69,8 @@ export function collectStats(i: StatsInput): RTCStatsReport {
   let remoteCertId: string | undefined;
   if (i.remoteFingerprint) {
     remoteCertId = 'CF' + i.remoteFingerprint.replace(/:/g, '').slice(0, 16);
-    add({ id: remoteCertId, type: 'certificate', timestamp: ts, fingerprint: i.remoteFingerprint, fingerprintAlgorithm: 'sha-256', base64Certificate: '' });
+    const der = i.core.peerCertificate;
+    add({ id: remoteCertId, type: 'certificate', timestamp: ts, fingerprint: i.remoteFingerprint, fingerprintAlgorithm: 'sha-256', base64Certificate: der ? Buffer.from(der).toString('base64') : '' });
   }
 
   const ice = i.core.ice;
