@@ -20,3 +20,4 @@ export type { ChannelRef, ChannelOutput } from './channel-ref.ts';
 export type { DataChannelInit } from '@rtcstack/sctp';
 export { domError, DOM_ERROR_NAMES, type DomErrorName } from './errors.ts';
 export { collectStats, STATS_TYPES, type RTCStats, type RTCStatsReport, type RTCStatsType } from './stats.ts';
+export { describeDatagram, describeStun, describeDtls, describeSctp, describeRtp, describeRtcp } from './describe.ts';
