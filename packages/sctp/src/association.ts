@@ -1,5 +1,5 @@
 import { isParseError, readU32, writeU16, writeU32 } from '@rtcstack/common';
-import { ChunkType, DataFlag, ReconfigResult, CauseCode } from './constants.ts';
+import { ChunkType, DataFlag, ReconfigResult, CauseCode, ParamType, EDMID_DTLS } from './constants.ts';
 import {
   encodeChunk,
   isUnknown,
@@ -11,7 +11,7 @@ import {
   type SackChunk,
 } from './chunk.ts';
 import { ChecksumError, decodePacket, encodePacket, writeCommonHeader, type Packet } from './packet.ts';
-import { writeChecksum } from './crc32c.ts';
+import { readChecksum, writeChecksum } from './crc32c.ts';
 import { scanInitParams, type InitParam } from './param.ts';
 import {
   cookieWhileShuttingDown,
@@ -133,6 +133,8 @@ export class SctpAssociation {
   private peerTag = 0;
   private myInitialTsn = 0;
   private peerForwardTsn = false;
+  /** Both sides offered RFC 9653 zero checksums for DTLS. */
+  private peerZeroChecksum = false;
   private peerReconfig = false;
   private numOutbound: number;
   private numInbound: number;
@@ -222,6 +224,10 @@ export class SctpAssociation {
   get inboundStreams(): number {
     return this.numInbound;
   }
+  /** RFC 9653: both sides agreed to send zero checksums (SCTP over DTLS). */
+  get zeroChecksumInUse(): boolean {
+    return this.options.zeroChecksum && this.peerZeroChecksum;
+  }
   get peerSupportsPartialReliability(): boolean {
     return this.peerForwardTsn;
   }
@@ -264,7 +270,8 @@ export class SctpAssociation {
     this.stats.packetsReceived++;
     let p: Packet;
     try {
-      p = decodePacket(packet);
+      // RFC 9653 §5.3: having offered zero checksums, accept a checksum of 0 as well as a correct one.
+      p = decodePacket(packet, !(this.options.zeroChecksum && packet.length >= 12 && readChecksum(packet) === 0));
     } catch (e) {
       if (e instanceof ChecksumError) this.stats.badChecksum++;
       else if (isParseError(e)) this.stats.parseErrors++;
@@ -554,20 +561,30 @@ export class SctpAssociation {
   // ───────────────────────────── handshake (§5) ─────────────────────────────
 
   private ourInitParams(): InitParam[] {
-    return [{ kind: 'forwardTsnSupported' }, { kind: 'supportedExtensions', chunkTypes: SUPPORTED_EXTENSIONS }];
+    const params: InitParam[] = [{ kind: 'forwardTsnSupported' }, { kind: 'supportedExtensions', chunkTypes: SUPPORTED_EXTENSIONS }];
+    if (this.options.zeroChecksum) {
+      const v = new Uint8Array(4);
+      writeU32(v, 0, EDMID_DTLS);
+      params.push({ kind: 'raw', type: ParamType.ZERO_CHECKSUM_ACCEPTABLE, value: v });
+    }
+    return params;
   }
 
-  private peerFeatures(params: readonly InitParam[]): { fwd: boolean; reconfig: boolean } {
+  private peerFeatures(params: readonly InitParam[]): { fwd: boolean; reconfig: boolean; zero: boolean } {
     let fwd = false;
     let reconfig = false;
+    let zero = false;
     for (const p of params) {
       if (p.kind === 'forwardTsnSupported') fwd = true;
+      if (p.kind === 'raw' && p.type === ParamType.ZERO_CHECKSUM_ACCEPTABLE && p.value.length === 4 && readU32(p.value, 0) === EDMID_DTLS) {
+        zero = true;
+      }
       if (p.kind === 'supportedExtensions') {
         if (p.chunkTypes.includes(ChunkType.FORWARD_TSN)) fwd = true;
         if (p.chunkTypes.includes(ChunkType.RE_CONFIG)) reconfig = true;
       }
     }
-    return { fwd, reconfig };
+    return { fwd, reconfig, zero };
   }
 
   /** INIT received (§5.1 B; collisions §5.2.1, §5.2.2). We answer without keeping state. */
@@ -582,7 +599,7 @@ export class SctpAssociation {
       return;
     }
     const scan = scanInitParams(init.params);
-    const { fwd, reconfig } = this.peerFeatures(scan.params);
+    const { fwd, reconfig, zero } = this.peerFeatures(scan.params);
     let tag: number;
     let itsn: number;
     let tieLocal = 0;
@@ -621,6 +638,7 @@ export class SctpAssociation {
       inboundStreams: Math.min(this.options.inboundStreams, init.outboundStreams),
       peerForwardTsn: fwd,
       peerReconfig: reconfig,
+      peerZeroChecksum: zero,
       localTieTag: tieLocal,
       peerTieTag: tiePeer,
     });
@@ -652,6 +670,7 @@ export class SctpAssociation {
     this.peerTag = ack.initiateTag;
     this.peerForwardTsn = f.fwd;
     this.peerReconfig = f.reconfig;
+    this.peerZeroChecksum = f.zero;
     this.numOutbound = Math.min(this.options.outboundStreams, ack.inboundStreams);
     this.numInbound = Math.min(this.options.inboundStreams, ack.outboundStreams);
     this.peerRwnd = ack.aRwnd;
@@ -746,6 +765,7 @@ export class SctpAssociation {
     this.peerTag = c.peerTag;
     this.peerForwardTsn = c.peerForwardTsn;
     this.peerReconfig = c.peerReconfig;
+    this.peerZeroChecksum = c.peerZeroChecksum ?? false;
     this.numOutbound = c.outboundStreams;
     this.numInbound = c.inboundStreams;
     this.peerRwnd = c.peerArwnd;
@@ -773,6 +793,7 @@ export class SctpAssociation {
     this.forwardTsnNeeded = false;
     this.errorCount = 0;
     this.rttProbeTsn = undefined;
+    this.peerZeroChecksum = false;
     this.lastGapBlocks = new Map();
     this.outgoingReset = undefined;
     this.deferredPeerReset = undefined;
@@ -1526,7 +1547,10 @@ export class SctpAssociation {
       }
       if (len === 12) break;
       this.slabAt += (len + 7) & ~7; // keep what was written, give the rest back to the slab
-      this.emitPacket(buf.subarray(0, len), this.peerTag);
+      // RFC 9653 §5.2: once both sides agreed, established-state packets may carry checksum 0
+      // (INIT, COOKIE ECHO and OOTB answers keep a real CRC32c).
+      const zero = this.options.zeroChecksum && this.peerZeroChecksum && this._state !== AssociationState.COOKIE_ECHOED;
+      this.emitPacket(buf.subarray(0, len), this.peerTag, zero);
       if (sentData && this.t3At === undefined) this.t3At = this.now + this.rto.rto; // §6.3.2 R1
     }
     if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
@@ -1598,9 +1622,9 @@ export class SctpAssociation {
     return at + 16 + pad4(n); // padding bytes are already zero in a fresh buffer
   }
 
-  private emitPacket(bytes: Uint8Array, vtag: number): void {
+  private emitPacket(bytes: Uint8Array, vtag: number, zeroChecksum = false): void {
     writeCommonHeader(bytes, this.options.localPort, this.options.remotePort, vtag);
-    writeChecksum(bytes);
+    if (!zeroChecksum) writeChecksum(bytes);
     this.stats.packetsSent++;
     this.stats.bytesSent += bytes.length;
     this.emit({ type: 'packet', data: bytes });

@@ -39,6 +39,8 @@ export const ParamType = {
   PADDING: 0x8005,
   SUPPORTED_EXTENSIONS: 0x8008,
   FORWARD_TSN_SUPPORTED: 0xc000,
+  /** RFC 9653 §4: Zero Checksum Acceptable, value = Error Detection Method Identifier. */
+  ZERO_CHECKSUM_ACCEPTABLE: 0x8001,
 } as const;
 
 /** RE-CONFIG parameter types (RFC 6525 §4). */
@@ -92,6 +94,9 @@ export const Ppid = {
   STRING_EMPTY: 56,
   BINARY_EMPTY: 57,
 } as const;
+
+/** RFC 9653 §6: error detection method 1 is "SCTP over DTLS" (RFC 8261). */
+export const EDMID_DTLS = 1;
 
 /** DATA chunk flags (RFC 9260 §3.3.1, RFC 7053 I bit). */
 export const DataFlag = { END: 1, BEGINNING: 2, UNORDERED: 4, IMMEDIATE: 8 } as const;

@@ -25,6 +25,8 @@ export interface CookieContents {
   readonly inboundStreams: number;
   readonly peerForwardTsn: boolean;
   readonly peerReconfig: boolean;
+  /** The peer accepts zero checksums over DTLS (RFC 9653). */
+  readonly peerZeroChecksum?: boolean;
   readonly localTieTag: number;
   readonly peerTieTag: number;
 }
@@ -46,7 +48,7 @@ function mac(secret: Uint8Array, body: Uint8Array): Uint8Array {
 export function makeCookie(secret: Uint8Array, c: CookieContents): Uint8Array {
   const w = new ByteWriter(COOKIE_SIZE);
   w.u8(VERSION)
-    .u8((c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0))
+    .u8((c.peerForwardTsn ? 1 : 0) | (c.peerReconfig ? 2 : 0) | (c.peerZeroChecksum ? 4 : 0))
     .u48(Math.max(0, Math.floor(c.createdAt)))
     .u32(c.lifetimeMs)
     .u32(c.localTag)
@@ -85,6 +87,7 @@ export function openCookie(secret: Uint8Array, bytes: Uint8Array, now: number): 
       peerTieTag: r.u32('cookie.peerTieTag'),
       peerForwardTsn: (flags & 1) !== 0,
       peerReconfig: (flags & 2) !== 0,
+      peerZeroChecksum: (flags & 4) !== 0,
     };
     const expires = cookie.createdAt + cookie.lifetimeMs;
     if (now > expires) return { ok: false, reason: 'stale', stalenessMs: now - expires, cookie };

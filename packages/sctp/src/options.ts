@@ -28,6 +28,11 @@ export interface SctpOptions {
   readonly heartbeatIntervalMs?: number;
   /** Delayed SACK timer (§6.2: at most 500 ms; 200 ms is the recommended value). */
   readonly delayedAckMs?: number;
+  /**
+   * The packets travel inside DTLS (RFC 8261), whose record MAC already protects them: offer and
+   * use zero checksums (RFC 9653, EDMID 1). Never turn this on over plain UDP. Default false.
+   */
+  readonly zeroChecksum?: boolean;
   /** Secret for the state cookie MAC; random per association by default. */
   readonly cookieSecret?: Uint8Array;
   readonly random?: RandomSource;
@@ -48,6 +53,7 @@ export interface ResolvedOptions {
   readonly cookieLifetimeMs: number;
   readonly heartbeatIntervalMs: number;
   readonly delayedAckMs: number;
+  readonly zeroChecksum: boolean;
   readonly cookieSecret: Uint8Array;
   readonly random: RandomSource;
 }
@@ -69,6 +75,7 @@ export function resolveOptions(o: SctpOptions): ResolvedOptions {
     cookieLifetimeMs: o.cookieLifetimeMs ?? 60000,
     heartbeatIntervalMs: o.heartbeatIntervalMs ?? 30000,
     delayedAckMs: o.delayedAckMs ?? 200,
+    zeroChecksum: o.zeroChecksum ?? false,
     cookieSecret: o.cookieSecret ?? random(32),
     random,
   };

@@ -69,6 +69,7 @@ const KNOWN_INIT_PARAMS = new Set<number>([
   ParamType.CHUNK_LIST,
   ParamType.REQUESTED_HMAC_ALGORITHM,
   ParamType.PADDING,
+  ParamType.ZERO_CHECKSUM_ACCEPTABLE,
 ]);
 
 export interface ParamScan {
