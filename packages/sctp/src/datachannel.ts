@@ -129,12 +129,10 @@ export class DataChannel {
       bytes = utf8.encode(data);
       ppid = bytes.length ? Ppid.STRING : Ppid.STRING_EMPTY;
     } else {
-      bytes =
-        data instanceof Uint8Array
-          ? data
-          : ArrayBuffer.isView(data)
-            ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-            : new Uint8Array(data);
+      // W3C send() takes a snapshot: copy, so the caller may reuse its buffer at once.
+      bytes = (
+        ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)
+      ).slice();
       ppid = bytes.length ? Ppid.BINARY : Ppid.BINARY_EMPTY;
     }
     if (bytes.length > this.host.maxMessageSize) {

@@ -79,7 +79,11 @@ describe('DCEP (RFC 8832) and data channels (RFC 8831, W3C RTCDataChannel)', () 
     ch.send('');
     ch.send(new Uint8Array(0));
     ch.send(new Uint16Array([0x0102]));
+    const reused = new Uint8Array([5, 5]);
+    ch.send(reused);
+    reused.fill(6); // send() took a copy
     net.runFor(100);
+    expect(got[5]).toEqual(new Uint8Array([5, 5]));
     expect(got[0]).toBe('héllo');
     expect(got[1]).toEqual(new Uint8Array([1, 2, 3]));
     expect(got[2]).toBe('');
