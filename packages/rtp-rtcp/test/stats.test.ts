@@ -141,6 +141,56 @@ describe('interarrival jitter (RFC 3550 A.8 / §6.4.1)', () => {
   });
 });
 
+describe('jitter from in-order packets only (jitterInOrderOnly, as libwebrtc)', () => {
+  // 20 ms packets on a steady path; packet 3 is lost and resent, arriving 60 ms late (after 5).
+  // As A.8 is written the late copy reads as D = 60 ms - 0 = 480 units, then again on the next.
+  const arrivals: [seq: number, ts: number, now: number][] = [
+    [1, 0, 0], [2, 160, 20], [4, 480, 60], [5, 640, 80], [3, 320, 100], [6, 800, 100], [7, 960, 120],
+  ];
+
+  it('the RFC code counts a resent packet as delay variation', () => {
+    const s = new ReceiverStats({ ssrc: 1, clockRate: 8000, minSequential: 1 });
+    feed(s, arrivals);
+    // D = 480 at the resend (J = 30), then 480 again back to the steady transit (J = 58.125).
+    expect(s.jitter).toBeCloseTo(30 + (480 - 30) / 16 - (30 + (480 - 30) / 16) / 16, 10);
+    expect(s.jitterSkipped).toBe(0);
+  });
+
+  it('jitterInOrderOnly leaves the resend out: a steady path stays at zero', () => {
+    const s = new ReceiverStats({ ssrc: 1, clockRate: 8000, minSequential: 1, jitterInOrderOnly: true });
+    expect(feed(s, arrivals)).toEqual([true, true, true, true, true, true, true]);
+    expect(s.jitter).toBe(0);
+    expect(s.jitterSkipped).toBe(1);
+    // Sequence accounting is unchanged: the resend still counts as received.
+    expect(s.received).toBe(7);
+    expect(s.cumulativeLost).toBe(0);
+  });
+
+  it('a copy of the highest packet is skipped too, and the next in-order packet measures against the last in-order one', () => {
+    const s = new ReceiverStats({ ssrc: 1, clockRate: 8000, minSequential: 1, jitterInOrderOnly: true });
+    feed(s, [[1, 0, 0], [2, 160, 20], [2, 160, 45]]);
+    expect(s.jitter).toBe(0);
+    expect(s.jitterSkipped).toBe(1);
+    feed(s, [[3, 320, 45]]); // 5 ms late against packet 2 at 20 ms: D = 40 units
+    expect(s.jitter).toBe(2.5);
+  });
+
+  it('in-order arrivals give the same jitter with or without the option', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 2, maxLength: 60 }), (delays) => {
+        const a = new ReceiverStats({ ssrc: 1, clockRate: 8000, minSequential: 1 });
+        const b = new ReceiverStats({ ssrc: 1, clockRate: 8000, minSequential: 1, jitterInOrderOnly: true });
+        delays.forEach((d, i) => {
+          a.handleRtp(i * 20 + d, i, i * 160);
+          b.handleRtp(i * 20 + d, i, i * 160);
+        });
+        expect(b.jitter).toBe(a.jitter);
+        expect(b.jitterSkipped).toBe(0);
+      }),
+    );
+  });
+});
+
 describe('NTP timestamps, LSR/DLSR and RTT (RFC 3550 §6.4.1)', () => {
   it('NTP from Unix time', () => {
     // 1970-01-01 is 2208988800 s after 1900-01-01.

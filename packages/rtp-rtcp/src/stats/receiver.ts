@@ -17,6 +17,14 @@ export interface ReceiverStatsOptions {
    * the first packet only starts probation. 1 accepts the first packet at once.
    */
   readonly minSequential?: number;
+  /**
+   * Update the A.8 jitter only from packets that advance the highest sequence number, skipping
+   * reordered packets and retransmissions (NACK resends arrive late by about one RTT and would
+   * read as delay variation). A.8 assumes packets in order; libwebrtc's receive statistics
+   * (receive_statistics_impl.cc) return before UpdateJitter for such packets. Default false: the
+   * RFC's code, which feeds every valid packet in arrival order.
+   */
+  readonly jitterInOrderOnly?: boolean;
 }
 
 /**
@@ -28,6 +36,11 @@ export class ReceiverStats {
   readonly ssrc: number;
   readonly clockRate: number;
   private readonly minSequential: number;
+  private readonly jitterInOrderOnly: boolean;
+  /** Whether the last valid packet advanced max_seq (or restarted the sequence). */
+  private advanced = false;
+  /** Packets left out of the jitter estimate because they arrived out of order (jitterInOrderOnly). */
+  jitterSkipped = 0;
   private started = false;
   private maxSeq = 0;
   private cycles = 0; // count of sequence wraps, times 2^16
@@ -48,6 +61,7 @@ export class ReceiverStats {
     this.ssrc = o.ssrc >>> 0;
     this.clockRate = o.clockRate;
     this.minSequential = o.minSequential ?? MIN_SEQUENTIAL;
+    this.jitterInOrderOnly = o.jitterInOrderOnly ?? false;
   }
 
   private initSeq(seq: number): void {
@@ -63,6 +77,7 @@ export class ReceiverStats {
   /** A.1 update_seq: returns false for a packet that is not (yet) valid. */
   private updateSeq(seq: number): boolean {
     const udelta = (seq - this.maxSeq) & 0xffff;
+    this.advanced = true;
     if (this.probation > 0) {
       // Source not valid until minSequential packets in sequence arrived.
       if (seq === ((this.maxSeq + 1) & 0xffff)) {
@@ -79,7 +94,8 @@ export class ReceiverStats {
       }
       return false;
     } else if (udelta < MAX_DROPOUT) {
-      // In order, with permissible gap.
+      // In order, with permissible gap (udelta 0 is a copy of the highest packet).
+      this.advanced = udelta !== 0;
       if (seq < this.maxSeq) this.cycles += SEQ_MOD; // sequence number wrapped
       this.maxSeq = seq;
     } else if (udelta <= SEQ_MOD - MAX_MISORDER) {
@@ -93,6 +109,7 @@ export class ReceiverStats {
       }
     } else {
       // Duplicate or reordered packet: counted, no change to max.
+      this.advanced = false;
     }
     this.received++;
     return true;
@@ -112,8 +129,10 @@ export class ReceiverStats {
       this.probation = this.minSequential;
     }
     const valid = this.updateSeq(seq);
-    if (valid) this.updateJitter(now, timestamp >>> 0);
-    return valid;
+    if (!valid) return false;
+    if (this.jitterInOrderOnly && !this.advanced) this.jitterSkipped++;
+    else this.updateJitter(now, timestamp >>> 0);
+    return true;
   }
 
   /** A.8: J += (|D| - J) / 16, with D the change in transit time, in timestamp units. */

@@ -245,7 +245,9 @@ export class AudioReceiver {
       return;
     }
     this.start(now);
-    if (!this.rxStats) this.rxStats = new ReceiverStats({ ssrc: p.ssrc, clockRate: this.clockRate, minSequential: 1 });
+    // Jitter from in-order packets only (as libwebrtc): a NACK resend arrives an RTT late and
+    // would read as delay variation of the path (RFC 3550 A.8 assumes packets in order).
+    this.rxStats ??= new ReceiverStats({ ssrc: p.ssrc, clockRate: this.clockRate, minSequential: 1, jitterInOrderOnly: true });
     this.rxStats.handleRtp(now, p.sequenceNumber, p.timestamp);
     this.packetsReceived++;
     this.lastPacketReceivedAt = now;
