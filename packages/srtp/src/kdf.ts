@@ -35,7 +35,7 @@ export interface MasterKey {
  * The AES-CM PRF of RFC 3711 §4.3.3 with key derivation rate 0:
  *   x = label<<48 XOR master_salt (112 bits; a 96-bit AEAD salt is padded with zeros, RFC 7714 §11)
  *   PRF_n(k_master, x) = first n bytes of AES-CM keystream with IV = x * 2^16.
- * AES-256 master keys use AES-256 (RFC 6188 §6, RFC 7714 §11).
+ * AES-256 master keys use AES-256 (RFC 6188 §3, AES_256_CM_PRF; RFC 7714 §11).
  */
 export function kdfPrf(masterKey: Uint8Array, masterSalt: Uint8Array, label: number, outLength: number): Uint8Array {
   if (masterKey.length !== 16 && masterKey.length !== 32) throw new RangeError(`master key must be 16 or 32 bytes, got ${masterKey.length}`);
