@@ -169,9 +169,20 @@ export async function runPeer(o: PeerOptions, signaling: Signaling): Promise<Pee
   let channel: RTCDataChannel | undefined;
   let received = 0;
   let sent = 0;
+  let peerDone = false;
+  let saidDone = false;
   const gotChannel = (ch: RTCDataChannel): void => {
     channel = ch;
-    ch.onmessage = () => void received++;
+    ch.onmessage = (m) => {
+      // 'done' says the peer has all our messages: only then may anyone hang up (close() drops
+      // whatever SCTP still has to retransmit, as in a browser).
+      if ((m as MessageEvent).data === 'done') peerDone = true;
+      else received++;
+      if (received >= o.messages && !saidDone && ch.readyState === 'open') {
+        saidDone = true;
+        ch.send('done');
+      }
+    };
     ch.addEventListener('open', () => note(`data channel "${ch.label}" open`));
   };
   let remoteClosed = false;
@@ -216,7 +227,7 @@ export async function runPeer(o: PeerOptions, signaling: Signaling): Promise<Pee
       sent++;
     }
   }
-  await until(() => received >= o.messages, 5_000);
+  await until(() => received >= o.messages && peerDone, 10_000);
   if (up) await until(() => epochMs() - start > o.audioMs, o.audioMs + 1000);
   const stats = [...(await pc.getStats()).values()];
   const inbound = stats.find((s) => s.type === 'inbound-rtp');
@@ -226,7 +237,7 @@ export async function runPeer(o: PeerOptions, signaling: Signaling): Promise<Pee
   const pair = stats.find((s) => s.type === 'candidate-pair' && s.selected === true);
   const lc = pair ? stats.find((s) => s.id === pair.localCandidateId) : undefined;
   const rc = pair ? stats.find((s) => s.id === pair.remoteCandidateId) : undefined;
-  const success = up && received >= o.messages && ((inbound?.packetsReceived as number) ?? 0) > 0;
+  const success = up && received >= o.messages && peerDone && ((inbound?.packetsReceived as number) ?? 0) > 0;
   timeline.push({ t: epochMs(), from: o.role, kind: 'summary', text: `${wire.rtp} SRTP audio packets and ${wire.rtcp} SRTCP reports sent so far` });
   const finalStates = { signalingState: pc.signalingState, iceConnectionState: pc.iceConnectionState, connectionState: pc.connectionState, iceGatheringState: pc.iceGatheringState, dataChannel: channel?.readyState ?? 'none' };
   // Hang up: alice closes; bob waits to see it, then closes too.
