@@ -20,7 +20,8 @@ import {
   pattern,
   until,
   type BrowserCall,
-} from './call-support.ts';
+} from '../support/call-support.ts';
+import { defineDataChannelTests } from '../support/data-channel-matrix.ts';
 
 let session: ChromiumSession;
 const negotiatedProfiles = new Set<string>();
@@ -43,126 +44,7 @@ for (const direction of DIRECTIONS) {
       await call?.close();
     });
 
-    test('the data channel opens on both sides, with the same id', async () => {
-      const open = await browserOpened(call.chrome, 'chat');
-      expect(call.chat.readyState).toBe('open');
-      expect(open.id).toBe(call.chat.id);
-      // RFC 8832 §6: the DTLS client uses even stream ids, the server odd ones. The offerer made
-      // "chat", and the offerer is the DTLS server here (both answerers say a=setup:active).
-      expect(call.chat.id! % 2).toBe(1);
-    });
-
-    test('text and binary messages both ways', async () => {
-      const got = collect(call.chat);
-      call.chat.send('hello from rtcstack ✓');
-      call.chat.send(Uint8Array.from([0, 1, 2, 0xfe, 0xff]));
-      await call.chrome.send('chat', 'hello from chromium ✓');
-      await call.chrome.send('chat', Uint8Array.from([9, 8, 7]));
-      await until(() => browserMessages(call.chrome, 'chat').length >= 2, 5_000, 'Chromium to receive 2 messages');
-      await until(() => got.length >= 2, 5_000, 'our peer to receive 2 messages');
-      const b = browserMessages(call.chrome, 'chat');
-      expect(b[0].text).toBe('hello from rtcstack ✓');
-      expect(b[1].binary).toBe('000102feff');
-      expect(got[0]).toBe('hello from chromium ✓');
-      expect(Buffer.from(got[1] as Uint8Array).toString('hex')).toBe('090807');
-    });
-
-    test('64 KiB messages both ways', async () => {
-      const got = collect(call.chat);
-      const before = browserMessages(call.chrome, 'chat').length;
-      const big = pattern(65536);
-      call.chat.send(big);
-      await call.chrome.sendSize('chat', 65536);
-      await until(() => browserMessages(call.chrome, 'chat').length > before, 10_000, 'Chromium to receive 64 KiB');
-      await until(() => got.length >= 1, 10_000, 'our peer to receive 64 KiB');
-      const b = browserMessages(call.chrome, 'chat')[before];
-      expect(b.size).toBe(65536);
-      expect(b.sum).toBe(byteSum(big));
-      expect(Buffer.from(got[0] as Uint8Array).equals(Buffer.from(big))).toBe(true);
-    });
-
-    test('1,000 messages in order, both ways', async () => {
-      const got = collect(call.chat);
-      const before = browserMessages(call.chrome, 'chat').length;
-      for (let i = 0; i < 1000; i++) call.chat.send(`n${i}`);
-      await call.chrome.sendMany('chat', 'c', 1000);
-      await until(() => browserMessages(call.chrome, 'chat').length >= before + 1000, 20_000, 'Chromium to receive 1000');
-      await until(() => got.length >= 1000, 20_000, 'our peer to receive 1000');
-      expect(browserMessages(call.chrome, 'chat').slice(before).map((m) => m.text)).toEqual(Array.from({ length: 1000 }, (_, i) => `n${i}`));
-      expect(got).toEqual(Array.from({ length: 1000 }, (_, i) => `c${i}`));
-    }, 40_000);
-
-    test('unordered and partially reliable channels, opened from each side (DCEP, RFC 8832)', async () => {
-      const kinds = [
-        { label: 'unordered', init: { ordered: false } },
-        { label: 'rexmit0', init: { ordered: false, maxRetransmits: 0 } },
-        { label: 'lifetime', init: { maxPacketLifeTime: 500 } },
-      ];
-      for (const k of kinds) {
-        // Ours opens "<label>-o", Chromium opens "<label>-c": each side sees the other's parameters.
-        const mine = call.ours.pc.createDataChannel(`${k.label}-o`, k.init);
-        await call.chrome.createChannel(`${k.label}-c`, k.init);
-        const seen = await call.chrome.waitFor((e) => e.type === 'channel' && e.label === `${k.label}-o` && e.event === 'remote', 10_000, 'remote channel at Chromium');
-        const theirs = await ourChannel(call.ours, `${k.label}-c`);
-        await ourChannel(call.ours, mine.label, mine);
-        if (seen.type !== 'channel') throw new Error('unreachable');
-        expect({ ordered: seen.ordered, maxRetransmits: seen.maxRetransmits, maxPacketLifeTime: seen.maxPacketLifeTime }).toEqual({
-          ordered: k.init.ordered ?? true,
-          maxRetransmits: k.init.maxRetransmits ?? null,
-          maxPacketLifeTime: k.init.maxPacketLifeTime ?? null,
-        });
-        expect({ ordered: theirs.ordered, maxRetransmits: theirs.maxRetransmits, maxPacketLifeTime: theirs.maxPacketLifeTime }).toEqual({
-          ordered: k.init.ordered ?? true,
-          maxRetransmits: k.init.maxRetransmits ?? null,
-          maxPacketLifeTime: k.init.maxPacketLifeTime ?? null,
-        });
-        // Loopback loses nothing: every message arrives (in any order when unordered).
-        await browserOpened(call.chrome, `${k.label}-o`);
-        await browserOpened(call.chrome, `${k.label}-c`);
-        const got = collect(theirs);
-        for (let i = 0; i < 50; i++) mine.send(`${k.label}${i}`);
-        await call.chrome.sendMany(`${k.label}-c`, 'x', 50);
-        await until(() => browserMessages(call.chrome, `${k.label}-o`).length >= 50, 10_000, `Chromium ${k.label} messages`);
-        await until(() => got.length >= 50, 10_000, `our ${k.label} messages`);
-        expect(new Set(browserMessages(call.chrome, `${k.label}-o`).map((m) => m.text))).toEqual(new Set(Array.from({ length: 50 }, (_, i) => `${k.label}${i}`)));
-        expect(new Set(got)).toEqual(new Set(Array.from({ length: 50 }, (_, i) => `x${i}`)));
-      }
-    });
-
-    test('negotiated channels (same id on both sides, no DCEP)', async () => {
-      const id = direction === 'ours' ? 40 : 41;
-      const mine = call.ours.pc.createDataChannel('neg', { negotiated: true, id });
-      await call.chrome.createChannel('neg', { negotiated: true, id });
-      await ourChannel(call.ours, 'neg', mine);
-      const open = await browserOpened(call.chrome, 'neg');
-      expect(open.negotiated).toBe(true);
-      expect(open.id).toBe(id);
-      const got = collect(mine);
-      mine.send('over negotiated');
-      await call.chrome.send('neg', 'back over negotiated');
-      await until(() => browserMessages(call.chrome, 'neg').length >= 1 && got.length >= 1, 5_000, 'negotiated messages');
-      expect(browserMessages(call.chrome, 'neg')[0].text).toBe('over negotiated');
-      expect(got[0]).toBe('back over negotiated');
-    });
-
-    test('a channel closed by our side closes at Chromium, and one closed by Chromium closes at ours', async () => {
-      const a = call.ours.pc.createDataChannel('close-by-us');
-      await ourChannel(call.ours, 'close-by-us', a);
-      await browserOpened(call.chrome, 'close-by-us');
-      a.close();
-      await call.chrome.waitFor((e) => e.type === 'channel' && e.label === 'close-by-us' && e.event === 'close', 10_000, 'Chromium sees close');
-      await until(() => a.readyState === 'closed', 5_000, 'our channel closed');
-
-      await call.chrome.createChannel('close-by-chromium');
-      const b: RTCDataChannel = await ourChannel(call.ours, 'close-by-chromium');
-      await browserOpened(call.chrome, 'close-by-chromium');
-      let closeEvent = false;
-      b.addEventListener('close', () => (closeEvent = true));
-      await call.chrome.closeChannel('close-by-chromium');
-      await until(() => closeEvent && b.readyState === 'closed', 10_000, 'our channel sees close');
-      // The call goes on.
-      expect(call.chat.readyState).toBe('open');
-    });
+    defineDataChannelTests(direction, () => ({ ours: call.ours, remote: call.chrome, chat: call.chat }));
 
     test("audio both ways: our G.711 tone plays in Chromium; Chromium's Opus passes our SRTP and RTCP", async () => {
       const inbound = async () => (await call.chrome.stats()).find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
@@ -170,8 +52,10 @@ for (const direction of DIRECTIONS) {
       const first = await inbound();
       await new Promise((r) => setTimeout(r, 1500));
       const later = await inbound();
-      expect(Number(later?.packetsReceived)).toBeGreaterThan(Number(first?.packetsReceived) + 25);
-      expect(Number(later?.packetsLost)).toBeLessThanOrEqual(2);
+      expect(Number(later?.packetsReceived)).toBeGreaterThan(Number(first?.packetsReceived) + 50);
+      // Near zero: none in a quiet 1.5 s window, at most 2 % over the call (data bursts before).
+      expect(Number(later?.packetsLost) - Number(first?.packetsLost)).toBeLessThanOrEqual(1);
+      expect(Number(later?.packetsLost)).toBeLessThanOrEqual(Math.ceil(Number(later?.packetsReceived) * 0.02));
       expect(Number(later?.audioLevel)).toBeGreaterThan(0);
       const codec = (await call.chrome.stats()).find((s) => s.id === later?.codecId);
       expect(String(codec?.mimeType)).toMatch(/audio\/(PCMU|PCMA)/);

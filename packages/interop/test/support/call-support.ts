@@ -5,7 +5,7 @@
  */
 import { decodeRtcp } from '@rtcstack/rtp-rtcp';
 import { AudioTrack, RTCPeerConnection, udpTransport, type CoreOutput, type RTCDataChannel } from '@rtcstack/webrtc';
-import { BrowserLink, BrowserPeer } from '../../src/index.ts';
+import { BrowserLink, BrowserPeer, type PageEvent } from '../../src/index.ts';
 import type { Page } from 'playwright-core';
 
 export type Direction = 'ours' | 'browser';
@@ -124,13 +124,28 @@ export function collect(ch: RTCDataChannel): (string | Uint8Array)[] {
   return got;
 }
 
-/** Messages Chromium received on `label`, in order. */
-export function browserMessages(chrome: BrowserPeer, label: string) {
-  return chrome.events.flatMap((e) => (e.type === 'message' && e.label === label ? [e] : []));
+/**
+ * The other peer as the data-channel matrix sees it: Chromium's page (BrowserPeer) or werift
+ * (WeriftSide). Events use the page's shapes (PageEvent).
+ */
+export interface RemoteSide {
+  readonly events: PageEvent[];
+  waitFor(test: (e: PageEvent) => boolean, ms?: number, what?: string): Promise<PageEvent>;
+  send(label: string, data: string | Uint8Array): Promise<void>;
+  sendMany(label: string, prefix: string, count: number): Promise<void>;
+  /** Binary, byte i = i mod 256. */
+  sendSize(label: string, size: number): Promise<void>;
+  createChannel(label: string, init?: Record<string, unknown>): Promise<number | null>;
+  closeChannel(label: string): Promise<void>;
 }
 
-export async function browserOpened(chrome: BrowserPeer, label: string) {
-  const e = await chrome.waitFor((x) => x.type === 'channel' && x.label === label && x.event === 'open', 10_000, `Chromium "${label}" open`);
+/** Messages the remote side received on `label`, in order. */
+export function browserMessages(remote: RemoteSide, label: string) {
+  return remote.events.flatMap((e) => (e.type === 'message' && e.label === label ? [e] : []));
+}
+
+export async function browserOpened(remote: RemoteSide, label: string) {
+  const e = await remote.waitFor((x) => x.type === 'channel' && x.label === label && x.event === 'open', 10_000, `remote "${label}" open`);
   if (e.type !== 'channel') throw new Error('unreachable');
   return e;
 }
