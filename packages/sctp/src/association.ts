@@ -76,6 +76,9 @@ interface OutStream {
   queuedBytes: number;
   pendingMessages: number;
   lowThreshold: number;
+  /** Messages not yet fully cut into chunks, in send order; `head` is the next one. */
+  queue: OutMessage[];
+  head: number;
 }
 
 const SUPPORTED_EXTENSIONS = [ChunkType.FORWARD_TSN, ChunkType.RE_CONFIG];
@@ -163,8 +166,15 @@ export class SctpAssociation {
   private outstandingHead = 0;
   private rtxQueue: OutChunk[] = [];
   private rtxSortNeeded = false;
-  private pending: OutMessage[] = [];
-  private pendingHead = 0;
+  /**
+   * Send scheduling: streams with queued messages, served round-robin one whole message at a
+   * time (fragments of one message must have consecutive TSNs, RFC 9260 §6.9), so a bulk
+   * transfer on one data channel does not hold back small messages on another.
+   */
+  private activeStreams: number[] = [];
+  private rr = 0;
+  private current: OutMessage | undefined;
+  private queuedMessages = 0;
   private outStreams = new Map<number, OutStream>();
   private t3At: number | undefined;
   private forwardTsnNeeded = false;
@@ -345,8 +355,10 @@ export class SctpAssociation {
       abandoned: false,
       chunks: [],
     };
-    this.pending.push(m);
     const st = this.outStream(streamId);
+    if (st.head >= st.queue.length) this.activeStreams.push(streamId);
+    st.queue.push(m);
+    this.queuedMessages++;
     st.queuedBytes += data.length;
     st.pendingMessages++;
     this.dirty = true;
@@ -841,7 +853,7 @@ export class SctpAssociation {
   // ───────────────────────────── shutdown (§9.2) ─────────────────────────────
 
   private allDataAcked(): boolean {
-    return this.pendingHead >= this.pending.length && this.outstandingHead >= this.outstanding.length;
+    return this.queuedMessages === 0 && this.outstandingHead >= this.outstanding.length;
   }
 
   private checkShutdownProgress(): void {
@@ -910,8 +922,10 @@ export class SctpAssociation {
   private close(reason: CloseReason, causes?: readonly ErrorCause[]): void {
     if (this._state === AssociationState.CLOSED) return;
     this.t1At = this.t2At = this.t3At = this.delayedAckAt = this.hbAt = this.reconfigAt = undefined;
-    this.pending = [];
-    this.pendingHead = 0;
+    this.activeStreams = [];
+    this.rr = 0;
+    this.current = undefined;
+    this.queuedMessages = 0;
     this.outstanding = [];
     this.outstandingHead = 0;
     this.rtxQueue = [];
@@ -921,6 +935,8 @@ export class SctpAssociation {
     for (const s of this.outStreams.values()) {
       s.queuedBytes = 0;
       s.pendingMessages = 0;
+      s.queue = [];
+      s.head = 0;
     }
     this.resetQueue = [];
     this.tracker = undefined;
@@ -1385,7 +1401,7 @@ export class SctpAssociation {
   private outStream(id: number): OutStream {
     let s = this.outStreams.get(id);
     if (!s) {
-      s = { nextSsn: 0, queuedBytes: 0, pendingMessages: 0, lowThreshold: 0 };
+      s = { nextSsn: 0, queuedBytes: 0, pendingMessages: 0, lowThreshold: 0, queue: [], head: 0 };
       this.outStreams.set(id, s);
     }
     return s;
@@ -1418,7 +1434,7 @@ export class SctpAssociation {
     const dataOk = this.canSendData();
     for (;;) {
       if (!this.hasWork(dataOk)) break;
-      const wantData = dataOk && (this.rtxQueue.length > 0 || this.pendingHead < this.pending.length);
+      const wantData = dataOk && (this.rtxQueue.length > 0 || this.queuedMessages > 0);
       const sack =
         this.tracker && this.peerTag !== 0 && (this.sackNow || (this.delayedAckAt !== undefined && wantData))
           ? this.sackChunk()
@@ -1490,8 +1506,8 @@ export class SctpAssociation {
         }
         this.forceRetransmit = false;
         // New data: cwnd, the peer's window (with a zero-window probe when nothing is in flight).
-        while (this.pendingHead < this.pending.length && this.flightSize < this.cwnd && this.rtxQueue.length === 0) {
-          const m = this.pending[this.pendingHead];
+        while (this.queuedMessages > 0 && this.flightSize < this.cwnd && this.rtxQueue.length === 0) {
+          const m = this.nextMessage();
           if (m.abandoned || (m.expiresAt !== undefined && this.now >= m.expiresAt && this.peerForwardTsn)) {
             if (m.offset === 0 && !m.abandoned) {
               // Never sent: drop quietly, no SSN was used.
@@ -1553,10 +1569,6 @@ export class SctpAssociation {
       this.emitPacket(buf.subarray(0, len), this.peerTag, zero);
       if (sentData && this.t3At === undefined) this.t3At = this.now + this.rto.rto; // §6.3.2 R1
     }
-    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
-      this.pending = this.pending.slice(this.pendingHead);
-      this.pendingHead = 0;
-    }
     this.trySendReset();
     if (this.control.length) this.flushControlOnly();
   }
@@ -1568,7 +1580,7 @@ export class SctpAssociation {
     if (!dataOk) return false;
     if (this.forwardTsnNeeded && this.advancedPeerAckPoint > this.cumAckPoint) return true;
     if (this.rtxQueue.length && (this.forceRetransmit || this.flightSize < this.cwnd)) return true;
-    return this.pendingHead < this.pending.length && this.flightSize < this.cwnd && this.rtxQueue.length === 0;
+    return this.queuedMessages > 0 && this.flightSize < this.cwnd && this.rtxQueue.length === 0;
   }
 
   /**
@@ -1597,10 +1609,36 @@ export class SctpAssociation {
     }
   }
 
+  /** The message to cut chunks from: the one in progress, else the head of the next stream in turn. */
+  private nextMessage(): OutMessage {
+    if (this.current) return this.current;
+    if (this.rr >= this.activeStreams.length) this.rr = 0;
+    const st = this.outStreams.get(this.activeStreams[this.rr])!;
+    this.current = st.queue[st.head];
+    return this.current;
+  }
+
+  /** A message is fully cut into chunks (or dropped): dequeue it and move to the next stream. */
   private finishPendingHead(m: OutMessage): void {
-    if (this.pending[this.pendingHead] === m) this.pendingHead++;
     const st = this.outStream(m.streamId);
+    st.head++;
     st.pendingMessages--;
+    this.queuedMessages--;
+    this.current = undefined;
+    const idx = this.activeStreams[this.rr] === m.streamId ? this.rr : this.activeStreams.indexOf(m.streamId);
+    if (st.head >= st.queue.length) {
+      st.queue = [];
+      st.head = 0;
+      this.activeStreams.splice(idx, 1);
+      if (this.rr > idx) this.rr--;
+      if (this.rr >= this.activeStreams.length) this.rr = 0;
+    } else {
+      if (st.head > 1024 && st.head * 2 > st.queue.length) {
+        st.queue = st.queue.slice(st.head);
+        st.head = 0;
+      }
+      this.rr = this.activeStreams.length ? (idx + 1) % this.activeStreams.length : 0;
+    }
   }
 
   private writeData(buf: Uint8Array, at: number, c: OutChunk): number {

@@ -79,6 +79,21 @@ describe('reliable transfer under loss, reordering and duplication (RFC 9260 §6
   });
 });
 
+describe('send scheduling', () => {
+  it('streams are served round-robin: a small message is not stuck behind a bulk transfer on another stream', () => {
+    const { net, a, b } = makePair({ link: { delayMs: 10 } });
+    a.assoc.connect(net.now);
+    net.runUntil(() => a.assoc.state === 'ESTABLISHED' && b.assoc.state === 'ESTABLISHED', 5000);
+    for (let i = 0; i < 200; i++) a.assoc.send(net.now, 1, 53, new Uint8Array(10_000).fill(i));
+    a.assoc.send(net.now, 2, 51, new TextEncoder().encode('chat'));
+    expect(net.runUntil(() => b.messages.length === 201, 600_000)).toBe(true);
+    const at = b.messages.findIndex((m) => m.streamId === 2);
+    expect(at).toBeLessThan(5); // FIFO would put it at 200
+    // Stream 1 is still in order.
+    expect(b.messages.filter((m) => m.streamId === 1).map((m) => m.data[0])).toEqual([...Array(200).keys()]);
+  });
+});
+
 describe('SACK timing (RFC 9260 §6.2)', () => {
   it('one packet: SACK after the 200 ms delayed-ack timer; two packets: SACK at once', () => {
     const { net, a, b } = makePair({ link: { delayMs: 5 }, keepSent: true });
