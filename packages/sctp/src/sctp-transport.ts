@@ -9,7 +9,7 @@ import { isParseError } from '@rtcstack/common';
 export interface SctpTransportOptions extends SctpOptions {
   /** DTLS role: the DTLS client uses even stream ids, the server odd ones (RFC 8832 §6). */
   readonly role: 'client' | 'server';
-  /** The peer's a=max-message-size (RFC 8841 §6); 65536 when the SDP has none. */
+  /** The peer's a=max-message-size (RFC 8841 §6); 65536 when the SDP has none, 0 for no limit. */
   readonly maxMessageSize?: number;
   /**
    * The caller's clock (ms), read when the W3C-shaped API (send, close, createDataChannel) is used
@@ -53,7 +53,9 @@ export class SctpTransport implements ChannelHost {
     this.association = new SctpAssociation(opts);
     this.clock = opts.clock;
     this.role = opts.role;
-    this.maxMessageSize = opts.maxMessageSize ?? 65536;
+    // RFC 8841 §6: no attribute means 64 KiB; 0 means the peer sets no limit.
+    const mms = opts.maxMessageSize ?? 65536;
+    this.maxMessageSize = mms === 0 ? Number.POSITIVE_INFINITY : mms;
   }
 
   get state(): SctpTransportState {

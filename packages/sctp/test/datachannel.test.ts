@@ -139,6 +139,8 @@ describe('DCEP (RFC 8832) and data channels (RFC 8831, W3C RTCDataChannel)', () 
     net.runFor(50);
     expect(() => ch.send(new Uint8Array(1001))).toThrow(TypeError);
     ch.send(new Uint8Array(1000));
+    // 0 in SDP means "no limit".
+    expect(new SctpTransport({ role: 'client', maxMessageSize: 0 }).maxMessageSize).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('bufferedAmount counts unsent bytes and bufferedamountlow fires when it drops to the threshold', () => {
