@@ -9,7 +9,7 @@ const MAX_EARLY_RECORDS = 32;
 
 /**
  * The record layer of one DTLS connection (RFC 6347 §4.1): per-epoch write sequence numbers, the
- * write and read epochs with their AEAD keys, one anti-replay window per epoch (§4.1.2.6), and
+ * write and read epochs with their AEAD keys, the anti-replay window of epoch 1 (§4.1.2.6), and
  * records of epoch 1 that arrive before the peer's ChangeCipherSpec, held until reads switch.
  * Epoch 0 is plaintext; epoch 1 is the only protected epoch (we never renegotiate).
  */
@@ -22,7 +22,8 @@ export class RecordLayer implements RecordWriter {
   /** Epoch-1 read keys, known before the peer's ChangeCipherSpec switches them on. */
   private pendingReadKeys: RecordProtection | undefined;
   private peerCcsSeen = false;
-  private readonly replay = [new ReplayWindow(), new ReplayWindow()];
+  /** Epoch 1's anti-replay window (§4.1.2.6). */
+  private readonly replay = new ReplayWindow();
   private early: DtlsRecord[] = [];
   /** Sequence number of the last epoch-0 record accepted (a HelloVerifyRequest echoes it). */
   lastEpoch0Seq = 0;
@@ -95,11 +96,10 @@ export class RecordLayer implements RecordWriter {
    */
   open(rec: DtlsRecord, holdEarly: boolean): Uint8Array | undefined {
     if (rec.epoch === 0) {
-      if (!this.replay[0].check(rec.sequenceNumber)) {
-        this.stats.replayed++;
-        return undefined;
-      }
-      this.replay[0].accept(rec.sequenceNumber);
+      // No replay window in epoch 0: RFC 6347 §4.1.2.6 moves the window only for records that
+      // authenticate, and plaintext never does. One forged record with a far sequence number
+      // would otherwise push every real one out of the window and kill the handshake. Duplicate
+      // handshake messages are recognised by message_seq instead (§4.2.2).
       this.lastEpoch0Seq = rec.sequenceNumber;
       return rec.fragment;
     }
@@ -115,7 +115,7 @@ export class RecordLayer implements RecordWriter {
       }
       return undefined;
     }
-    if (!this.replay[1].check(rec.sequenceNumber)) {
+    if (!this.replay.check(rec.sequenceNumber)) {
       this.stats.replayed++;
       return undefined;
     }
@@ -125,7 +125,7 @@ export class RecordLayer implements RecordWriter {
       this.stats.badRecordMac++;
       return undefined;
     }
-    this.replay[1].accept(rec.sequenceNumber);
+    this.replay.accept(rec.sequenceNumber);
     return plain;
   }
 

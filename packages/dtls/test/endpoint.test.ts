@@ -180,3 +180,27 @@ describe('a client that sends no certificate', () => {
     expect(connectedEvent(s)).toBeUndefined();
   });
 });
+
+describe('epoch 0 has no replay window (nothing in it authenticates, RFC 6347 §4.1.2.6)', () => {
+  for (const to of ['client', 'server'] as const) {
+    it(`one forged plaintext record with a far-ahead sequence number does not stop the ${to}'s handshake`, () => {
+      const { c, s } = pair();
+      const x = to === 'client' ? c : s;
+      let injected = false;
+      run(c, s, {
+        filter: (_from, d) => {
+          if (!injected) {
+            injected = true;
+            // A malformed ChangeCipherSpec at record sequence 2^40: dropped, and it must not drag a window along.
+            x.ep.handleInput(0, encodeRecord({ type: 20, version: 0xfefd, epoch: 0, sequenceNumber: 2 ** 40, fragment: Uint8Array.of(2) }));
+          }
+          return d;
+        },
+      });
+      expect(injected).toBe(true);
+      expect(connectedEvent(c)).toBeDefined();
+      expect(connectedEvent(s)).toBeDefined();
+      expect(x.ep.stats.malformed).toBe(1);
+    });
+  }
+});
