@@ -227,7 +227,8 @@ export class DtlsEndpoint {
     let a;
     try {
       a = alertCodec.decode(payload);
-    } catch {
+    } catch (e) {
+      if (!isParseError(e)) throw e;
       this.stats.malformed++;
       return;
     }
