@@ -9,3 +9,4 @@ export * from './chromium.ts';
 export * from './page-helper.ts';
 export * from './minimal-peer.ts';
 export * from './browser-link.ts';
+export * from './whip/index.ts';

@@ -143,19 +143,21 @@ export const PAGE_SCRIPT = `(() => {
 type Listener = (e: PageEvent) => void;
 const routers = new WeakMap<Page, Map<number, Listener>>();
 
-/** Install the page script and the signal function once per page; events are routed by pc id. */
+/** Install the signal function once per page and the page script (idempotent) in the current document; events are routed by pc id. */
 export async function installPageHelper(page: Page): Promise<Map<number, Listener>> {
-  let r = routers.get(page);
-  if (r) return r;
-  const map = new Map<number, Listener>();
-  routers.set(page, map);
-  await page.exposeFunction(SIGNAL_FUNCTION, (json: string) => {
-    const e = JSON.parse(json) as PageEvent;
-    map.get(e.pc)?.(e);
-  });
+  let map = routers.get(page);
+  if (!map) {
+    const m = new Map<number, Listener>();
+    map = m;
+    routers.set(page, m);
+    // Exposed functions survive navigation; the page script does not, so it is re-run below.
+    await page.exposeFunction(SIGNAL_FUNCTION, (json: string) => {
+      const e = JSON.parse(json) as PageEvent;
+      m.get(e.pc)?.(e);
+    });
+  }
   await page.evaluate(PAGE_SCRIPT);
-  r = map;
-  return r;
+  return map;
 }
 
 /** One of the page's RTCStatsReport entries (fields vary by type). */
