@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toHex } from '@rtcstack/common';
+import { HandshakeType } from '../src/constants.ts';
 import { decodeRecords } from '../src/record.ts';
 import { decodeHandshakeFragments } from '../src/handshake.ts';
 import { connectedEvent, drain, pair, run, type Side } from './helpers.ts';
@@ -32,20 +33,6 @@ const u16 = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff);
 const u24 = (n: number): Uint8Array => Uint8Array.of(n >> 16, (n >> 8) & 0xff, n & 0xff);
 const fromClient = utf8('hello from the DTLS client');
 const fromServer = utf8('and hello back from the server');
-
-/** RFC 5246 §7.4 HandshakeType values. */
-const HandshakeType = {
-  client_hello: 1,
-  server_hello: 2,
-  hello_verify_request: 3,
-  certificate: 11,
-  server_key_exchange: 12,
-  certificate_request: 13,
-  server_hello_done: 14,
-  certificate_verify: 15,
-  client_key_exchange: 16,
-  finished: 20,
-} as const;
 
 /** RFC 5246 §5 P_SHA256 and PRF, written out here with node:crypto so the check is independent. */
 function prfSha256(secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
