@@ -24,3 +24,20 @@ export function domError(name: DomErrorName, message: string): Error {
 export const invalidState = (m: string): Error => domError('InvalidStateError', m);
 export const invalidAccess = (m: string): Error => domError('InvalidAccessError', m);
 export const operationError = (m: string): Error => domError('OperationError', m);
+
+/** RTCError's errorDetail values we raise (webrtc-pc §11.1 RTCErrorDetailType). */
+export type RTCErrorDetailType = 'sdp-syntax-error' | 'data-channel-failure' | 'dtls-failure';
+
+/**
+ * RTCError (webrtc-pc §11.1): a DOMException named OperationError with an errorDetail; for
+ * 'sdp-syntax-error', sdpLineNumber is the line where parsing failed.
+ */
+export class RTCError extends DOMException {
+  readonly errorDetail: RTCErrorDetailType;
+  readonly sdpLineNumber: number | null;
+  constructor(init: { errorDetail: RTCErrorDetailType; sdpLineNumber?: number }, message: string) {
+    super(message, 'OperationError');
+    this.errorDetail = init.errorDetail;
+    this.sdpLineNumber = init.sdpLineNumber ?? null;
+  }
+}

@@ -18,6 +18,6 @@ export * from './states.ts';
 export * from './jsep.ts';
 export type { ChannelRef, ChannelOutput } from './channel-ref.ts';
 export type { DataChannelInit } from '@rtcstack/sctp';
-export { domError, DOM_ERROR_NAMES, type DomErrorName } from './errors.ts';
+export { domError, DOM_ERROR_NAMES, RTCError, type DomErrorName, type RTCErrorDetailType } from './errors.ts';
 export { collectStats, STATS_TYPES, type RTCStats, type RTCStatsReport, type RTCStatsType } from './stats.ts';
 export { describeDatagram, describeStun, describeDtls, describeSctp, describeRtp, describeRtcp } from './describe.ts';

@@ -16,7 +16,7 @@ import { RTCDataChannel, type ChannelHost } from './data-channel.ts';
 import type { DataChannelInit } from '@rtcstack/sctp';
 import type { ChannelRef } from './channel-ref.ts';
 import { RTCIceCandidate, RTCSessionDescription, type RTCIceCandidateInit, type RTCSessionDescriptionInit } from './description.ts';
-import { domError, invalidAccess, invalidState, operationError } from './errors.ts';
+import { RTCError, domError, invalidAccess, invalidState, operationError } from './errors.ts';
 import { RtcEventTarget, makeEvent } from './event-target.ts';
 import {
   AUDIO_CODECS,
@@ -272,6 +272,10 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
 
   createOffer(options: { iceRestart?: boolean } = {}): Promise<RTCSessionDescriptionInit> {
     return this.chain(() => {
+      // §4.4.1.6 "create an offer" step 1: only in stable or have-local-offer.
+      if (this._signalingState !== 'stable' && this._signalingState !== 'have-local-offer') {
+        throw invalidState(`createOffer in state ${this._signalingState}`);
+      }
       if (options.iceRestart) this.iceRestartNeeded = true;
       const sdp = this.buildOffer();
       this.lastCreatedOffer = sdp;
@@ -411,22 +415,23 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
 
   setLocalDescription(description?: RTCSessionDescriptionInit): Promise<void> {
     return this.chain(async () => {
-      let type: RTCSdpType = description?.type ?? implicitLocalType(this._signalingState);
+      const type: RTCSdpType = description?.type ?? implicitLocalType(this._signalingState);
       let sdp = description?.sdp ?? '';
-      if (type === 'rollback') return this.rollbackLocal();
-      if (sdp === '') {
-        // §4.4.1.6: implicit description: the last created one if still valid, else a fresh one.
-        if (type === 'offer') {
-          if (this._signalingState === 'have-remote-offer') type = 'answer';
-          sdp = type === 'offer' ? (this.lastCreatedOffer || (this.lastCreatedOffer = this.buildOffer())) : (this.lastCreatedAnswer = this.buildAnswer());
-        } else sdp = this.lastCreatedAnswer || (this.lastCreatedAnswer = this.buildAnswer());
-      } else if (type === 'offer' && sdp !== this.lastCreatedOffer) {
+      if (type === 'rollback') return this.rollback();
+      if (type === 'offer' && sdp !== '' && sdp !== this.lastCreatedOffer) {
         throw domError('InvalidModificationError', 'the offer differs from the last createOffer() result');
-      } else if ((type === 'answer' || type === 'pranswer') && sdp !== this.lastCreatedAnswer) {
+      } else if ((type === 'answer' || type === 'pranswer') && sdp !== '' && sdp !== this.lastCreatedAnswer) {
         throw domError('InvalidModificationError', 'the answer differs from the last createAnswer() result');
       }
+      // The state check comes before an implicit description is created: "create an offer" /
+      // "create an answer" themselves reject with InvalidStateError outside their states (§4.4.1.6).
       const next = nextSignalingState(this._signalingState, 'local', type);
       if (!next) throw invalidState(`setLocalDescription(${type}) in state ${this._signalingState}`);
+      if (sdp === '') {
+        // §4.4.1.6: implicit description: the last created one if still valid, else a fresh one.
+        if (type === 'offer') sdp = this.lastCreatedOffer || (this.lastCreatedOffer = this.buildOffer());
+        else sdp = this.lastCreatedAnswer || (this.lastCreatedAnswer = this.buildAnswer());
+      }
       await this.applyLocal(type, sdp);
       this.setSignaling(next);
     });
@@ -481,9 +486,28 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
     this.requestGather();
   }
 
+  /**
+   * setLocalDescription / setRemoteDescription({ type: 'rollback' }): webrtc-pc §4.4.1.5 "set the
+   * session description" step 2 rejects only in stable, have-local-pranswer and have-remote-pranswer;
+   * otherwise whichever description is pending goes, whichever method was called (JSEP §5.7).
+   */
+  private rollback(): void {
+    if (this._signalingState === 'have-local-offer') return this.rollbackLocal();
+    if (this._signalingState === 'have-remote-offer') return this.rollbackRemote();
+    throw invalidState(`rollback in state ${this._signalingState}`);
+  }
+
+  private rollbackRemote(): void {
+    this.pendingRemote = null;
+    this.remoteInfo = this.currentRemote ? readRemoteDescription(this.currentRemote.sdp, this.currentRemote.type === 'offer' ? 'offer' : 'answer') : undefined;
+    this.sections = this.sections.filter((s) => !s.transceiver || s.transceiver.currentDirection !== null || s.kind === 'application');
+    // New credentials made for the peer's ICE restart go with its offer.
+    if (!this.iceRestartNeeded) this.pendingCredentials = undefined;
+    this.lastCreatedAnswer = '';
+    this.setSignaling('stable');
+  }
+
   private rollbackLocal(): void {
-    // §4.4.1.5: rollback is valid in have-local-offer only (for a local rollback).
-    if (this._signalingState !== 'have-local-offer') throw invalidState(`rollback in state ${this._signalingState}`);
     this.pendingLocal = null;
     this.lastCreatedOffer = '';
     // Sections proposed by the rolled-back offer go; transceivers keep existing but lose the mid.
@@ -497,14 +521,7 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
     if (!description || typeof description.type !== 'string') return Promise.reject(new TypeError('setRemoteDescription: type is required'));
     return this.chain(async () => {
       const type = description.type;
-      if (type === 'rollback') {
-        if (this._signalingState !== 'have-remote-offer') throw invalidState(`rollback in state ${this._signalingState}`);
-        this.pendingRemote = null;
-        this.remoteInfo = this.currentRemote ? readRemoteDescription(this.currentRemote.sdp, this.currentRemote.type === 'offer' ? 'offer' : 'answer') : undefined;
-        this.sections = this.sections.filter((s) => !s.transceiver || s.transceiver.currentDirection !== null || s.kind === 'application');
-        this.setSignaling('stable');
-        return;
-      }
+      if (type === 'rollback') return this.rollback();
       // §4.4.1.6 step: an offer in have-local-offer rolls our offer back first (glare).
       if (needsImplicitRollback(this._signalingState, type)) this.rollbackLocal();
       const next = nextSignalingState(this._signalingState, 'remote', type);
@@ -513,7 +530,12 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
       try {
         info = readRemoteDescription(description.sdp ?? '', type);
       } catch (e) {
-        if (e instanceof ParseError || e instanceof DescriptionError) throw operationError(`invalid description: ${e.message}`);
+        // §4.4.1.5 "set the session description": bad SDP syntax is an RTCError with errorDetail
+        // sdp-syntax-error; well-formed SDP whose content we cannot use is InvalidAccessError.
+        if (e instanceof ParseError) {
+          throw new RTCError({ errorDetail: 'sdp-syntax-error', ...(e.layer === 'sdp' ? { sdpLineNumber: e.offset } : {}) }, `invalid description: ${e.message}`);
+        }
+        if (e instanceof DescriptionError) throw invalidAccess(`invalid description: ${e.message}`);
         throw e;
       }
       await this.applyRemote(type, new RTCSessionDescription({ type, sdp: description.sdp ?? '' }), info);

@@ -36,12 +36,14 @@ export const TRANSITIONS: Readonly<
     local: { offer: 'have-local-offer' },
     remote: { offer: 'have-remote-offer' },
   },
+  // Rollback (either method) leaves have-local-offer / have-remote-offer for stable; §4.4.1.5
+  // "set the session description" step 2 rejects it only in stable and the two pranswer states.
   'have-local-offer': {
     local: { offer: 'have-local-offer', rollback: 'stable' },
-    remote: { answer: 'stable', pranswer: 'have-remote-pranswer' },
+    remote: { answer: 'stable', pranswer: 'have-remote-pranswer', rollback: 'stable' },
   },
   'have-remote-offer': {
-    local: { answer: 'stable', pranswer: 'have-local-pranswer' },
+    local: { answer: 'stable', pranswer: 'have-local-pranswer', rollback: 'stable' },
     remote: { offer: 'have-remote-offer', rollback: 'stable' },
   },
   'have-local-pranswer': {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { RTCPeerConnection } from '../src/peer-connection.ts';
 import { RTCIceCandidate } from '../src/description.ts';
+import { RTCError } from '../src/errors.ts';
 import { negotiate, runUntil, simPeers } from './support/call.ts';
 import { simTransport } from './support/sim-transport.ts';
 import { Network } from '@rtcstack/test-support';
@@ -46,15 +47,22 @@ describe('webrtc-pc errors for invalid calls', () => {
     const offer = await pc.createOffer();
     expect(await errName(pc.setLocalDescription({ type: 'offer', sdp: offer.sdp!.replace('a=mid:0', 'a=mid:9') }))).toBe('InvalidModificationError');
   });
-  test('unparseable remote SDP is OperationError', async () => {
-    expect(await errName(fresh().setRemoteDescription({ type: 'offer', sdp: 'nonsense' }))).toBe('OperationError');
+  test('unparseable remote SDP is an RTCError (OperationError) with errorDetail sdp-syntax-error (webrtc-pc §4.4.1.5)', async () => {
+    const e = await fresh()
+      .setRemoteDescription({ type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nnonsense\r\n' })
+      .then(() => undefined, (x: unknown) => x as RTCError);
+    expect(e).toBeInstanceOf(RTCError);
+    expect(e).toBeInstanceOf(DOMException);
+    expect(e?.name).toBe('OperationError');
+    expect(e?.errorDetail).toBe('sdp-syntax-error');
+    expect(e?.sdpLineNumber).toBeGreaterThan(0);
   });
-  test('a remote offer without a fingerprint is OperationError', async () => {
+  test('a remote offer without a fingerprint is InvalidAccessError (content invalid, webrtc-pc §4.4.1.5)', async () => {
     const { a, b } = simPeers(3);
     a.pc.createDataChannel('x');
     const offer = await a.pc.createOffer();
     const sdp = offer.sdp!.replace(/a=fingerprint:[^\r]*\r\n/g, '');
-    expect(await errName(b.pc.setRemoteDescription({ type: 'offer', sdp }))).toBe('OperationError');
+    expect(await errName(b.pc.setRemoteDescription({ type: 'offer', sdp }))).toBe('InvalidAccessError');
   });
   test('setRemoteDescription without a type is TypeError', async () => {
     expect(await errName(fresh().setRemoteDescription({} as never))).toBe('TypeError');

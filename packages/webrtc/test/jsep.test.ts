@@ -112,12 +112,12 @@ describe('JSEP rules', () => {
     ]);
     expect(got.map((c) => `${c.payloadType} ${c.name}`)).toEqual(['111 opus', '8 PCMA', '96 PCMU']);
   });
-  test('an answer with a=setup:actpass is rejected (OperationError)', async () => {
+  test('an answer with a=setup:actpass is rejected (InvalidAccessError: well-formed, unusable content, webrtc-pc §4.4.1.5)', async () => {
     const a = pc();
     a.createDataChannel('x');
     await a.setLocalDescription(await a.createOffer());
     const bad = a.localDescription!.sdp; // our own offer, still a=setup:actpass
-    await expect(a.setRemoteDescription({ type: 'answer', sdp: bad })).rejects.toMatchObject({ name: 'OperationError' });
+    await expect(a.setRemoteDescription({ type: 'answer', sdp: bad })).rejects.toMatchObject({ name: 'InvalidAccessError' });
     a.close();
   });
 });

@@ -9,6 +9,10 @@ const ALLOWED: [RTCSignalingState, 'local' | 'remote', string, RTCSignalingState
   ['stable', 'remote', 'offer', 'have-remote-offer'],
   ['have-local-offer', 'local', 'offer', 'have-local-offer'],
   ['have-local-offer', 'local', 'rollback', 'stable'],
+  // §4.4.1.5 "set the session description" step 2: rollback is refused only in stable and the
+  // pranswer states, so either method rolls back a pending offer.
+  ['have-local-offer', 'remote', 'rollback', 'stable'],
+  ['have-remote-offer', 'local', 'rollback', 'stable'],
   ['have-local-offer', 'remote', 'answer', 'stable'],
   ['have-local-offer', 'remote', 'pranswer', 'have-remote-pranswer'],
   ['have-remote-pranswer', 'remote', 'pranswer', 'have-remote-pranswer'],
