@@ -1,0 +1,107 @@
+/**
+ * Malformed datagrams of every RFC 7983 first-byte class, thrown at a connected peer: each must be
+ * dropped and counted (never an exception out of the socket handler), and the call goes on.
+ *
+ *   0..3 STUN · 16..19 ZRTP · 20..63 DTLS · 64..79 TURN channel · 128..191 RTP/RTCP · rest unknown
+ */
+import { describe, expect, test } from 'vitest';
+import { seededRandom } from '@rtcstack/common';
+import { negotiate, runUntil, simPeers, trickle } from './support/call.ts';
+import { classifyPacket, PACKET_CLASSES, type PacketClass } from '../src/demux.ts';
+import type { RTCDataChannel } from '../src/data-channel.ts';
+import type { PeerConnectionCore } from '../src/core.ts';
+
+/** Garbage for one first byte: random tails, plus headers that look right for the class. */
+function garbageFor(first: number, rnd: (n: number) => Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [new Uint8Array([first])];
+  for (const len of [2, 12, 20, 64, 300]) {
+    const d = rnd(len);
+    d[0] = first;
+    out.push(d);
+  }
+  const withHead = (head: number[], tail: number): Uint8Array => {
+    const d = new Uint8Array(head.length + tail);
+    d.set(head);
+    d.set(rnd(tail), head.length);
+    return d;
+  };
+  if (first <= 3) {
+    // STUN header with the magic cookie, a length that lies, random attributes (RFC 8489 §5).
+    out.push(withHead([first, 0x01, 0x00, 0x30, 0x21, 0x12, 0xa4, 0x42], 12 + 48));
+    out.push(withHead([first, 0x01, 0xff, 0xfc, 0x21, 0x12, 0xa4, 0x42], 12 + 4));
+  }
+  if (first === 22 || first === 23 || first === 21) {
+    // DTLS 1.2 record header, epochs 0 and 1, a length past the end (RFC 6347 §4.1).
+    out.push(withHead([first, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 9, 9, 0x00, 0x40], 64));
+    out.push(withHead([first, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0x40, 0x00], 16));
+  }
+  if (first === 0x80) {
+    // RTP v2 (PT 0) and RTCP SR (PT 200) headers with garbage after (RFC 3550 §5.1, §6.4.1).
+    out.push(withHead([0x80, 0x00, 0x12, 0x34], 40));
+    out.push(withHead([0x80, 200, 0x00, 0x06], 24));
+    out.push(withHead([0x81, 205, 0x00, 0x02], 12));
+  }
+  return out;
+}
+
+const demuxTotal = (core: PeerConnectionCore): number => PACKET_CLASSES.reduce((s, c) => s + core.stats.demux[c], 0);
+const dropped = (core: PeerConnectionCore): number =>
+  core.stats.droppedNoLayer +
+  core.stats.srtpFailures +
+  (core.ice ? core.ice.stats.malformed + core.ice.stats.badFingerprint + core.ice.stats.badRequest + core.ice.stats.unauthenticated : 0) +
+  (core.dtls ? core.dtls.stats.malformed + core.dtls.stats.badRecordMac + core.dtls.stats.replayed : 0);
+
+describe('garbage of every first-byte class at a connected peer (RFC 7983 §7)', () => {
+  test('each datagram is classified, dropped and counted; messages still flow both ways', async () => {
+    const { net, a, b } = simPeers(77);
+    trickle(a.pc, b.pc);
+    const chA = a.pc.createDataChannel('chat');
+    let chB: RTCDataChannel | undefined;
+    b.pc.ondatachannel = (e) => {
+      chB = (e as Event & { channel: RTCDataChannel }).channel;
+    };
+    await negotiate(a.pc, b.pc);
+    expect(await runUntil(net, () => chA.readyState === 'open' && chB?.readyState === 'open')).toBe(true);
+    const gotB: unknown[] = [];
+    const gotA: unknown[] = [];
+    chB!.onmessage = (e) => gotB.push((e as MessageEvent).data);
+    chA.onmessage = (e) => gotA.push((e as MessageEvent).data);
+
+    const rnd = seededRandom(5);
+    const seen = new Set<PacketClass>();
+    for (const [victim, peer] of [
+      [b, a],
+      [a, b],
+    ] as const) {
+      const core = victim.pc.core;
+      const pair = core.selectedPair!;
+      // From the peer's own transport address (a spoofed source the ICE agent accepts).
+      const from = { address: pair.remote.address, port: pair.remote.port };
+      const to = pair.local.base ?? { address: pair.local.address, port: pair.local.port };
+      const beforeSeen = demuxTotal(core);
+      const beforeDropped = dropped(core);
+      let n = 0;
+      for (let first = 0; first < 256; first++) {
+        for (const d of garbageFor(first, rnd)) {
+          seen.add(classifyPacket(d));
+          expect(() => core.handleDatagram(net.now, d, from, to)).not.toThrow();
+          n++;
+        }
+      }
+      // Every datagram was classified, and every one went to a drop counter (none was delivered).
+      expect(demuxTotal(core) - beforeSeen).toBe(n);
+      expect(dropped(core) - beforeDropped).toBe(n);
+      expect(victim.pc.connectionState).toBe('connected');
+      expect(peer.pc.connectionState).toBe('connected');
+    }
+    expect([...seen].sort()).toEqual([...PACKET_CLASSES].sort());
+
+    chA.send('still here?');
+    chB!.send('yes');
+    expect(await runUntil(net, () => gotB.length === 1 && gotA.length === 1, 5_000)).toBe(true);
+    expect(gotB).toEqual(['still here?']);
+    expect(gotA).toEqual(['yes']);
+    a.pc.close();
+    b.pc.close();
+  });
+});
