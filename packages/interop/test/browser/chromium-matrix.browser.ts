@@ -126,7 +126,13 @@ for (const direction of DIRECTIONS) {
         call.chat.send('after restart');
         await call.chrome.send('chat', 'after restart too');
         await until(() => browserMessages(call.chrome, 'chat').length > before && got.length > 0, 10_000, 'messages after the restart');
-        const pair = (await call.chrome.stats()).find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+        // Chromium's stats show a nominated, succeeded pair again (they may lag the messages).
+        let pair: unknown;
+        const end = Date.now() + 5_000;
+        while (!pair && Date.now() < end) {
+          pair = (await call.chrome.stats()).find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+          if (!pair) await new Promise((r) => setTimeout(r, 100));
+        }
         expect(pair).toBeDefined();
       } finally {
         await call.close();
