@@ -705,6 +705,12 @@ export class SctpAssociation {
    */
   private onCookieEcho(vtag: number, bytes: Uint8Array): boolean {
     let r = openCookie(this.options.cookieSecret, bytes, this.now);
+    // §5.1.5 step 3 before step 4: an authentic cookie in a packet with the wrong verification tag
+    // is dropped silently, stale or not (no Stale Cookie ERROR for a packet that is not the peer's).
+    if ((r.ok || r.reason === 'stale') && vtag !== r.cookie.localTag) {
+      this.stats.badVerificationTag++;
+      return false;
+    }
     // §5.2.4 step 3: a stale cookie whose tags both match the current association is still
     // valid (our COOKIE ACK was lost and the peer kept retransmitting).
     if (
@@ -725,10 +731,6 @@ export class SctpAssociation {
       return false;
     }
     const c = r.cookie;
-    if (vtag !== c.localTag) {
-      this.stats.badVerificationTag++;
-      return false;
-    }
     const ack = encodeChunk({ type: ChunkType.COOKIE_ACK, tBit: false });
     if (this._state === AssociationState.CLOSED) {
       this.fromCookie(c, true);

@@ -5,7 +5,7 @@ import { ByteReader, ByteWriter, constantTimeEqual, isParseError } from '@rtcsta
  * The State Cookie (RFC 9260 §5.1.3): everything the responder needs to build its association,
  * handed to the initiator in INIT ACK and returned in COOKIE ECHO, so that the responder keeps no
  * state for an INIT (protection against SYN-flood-style attacks). Signed with HMAC-SHA256 under a
- * secret that never leaves this endpoint, and time-limited (§5.1.5 step 3).
+ * secret that never leaves this endpoint, and time-limited (§5.1.5 step 4).
  *
  * The layout is ours alone (the peer treats the cookie as opaque):
  *   version(1) flags(1) created(6, ms) lifetime(4, ms)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeU32 } from '@rtcstack/common';
+import { readU32, writeU32 } from '@rtcstack/common';
 import {
   ChunkType,
   SctpAssociation,
@@ -78,6 +78,35 @@ describe('state cookie (RFC 9260 §5.1.3, §5.1.5)', () => {
     expect('causes' in chunk && chunk.causes[0].code).toBe(3);
     expect(err.verificationTag).toBe(a.verificationTags.local);
   });
+});
+
+describe('COOKIE ECHO checks in the order of RFC 9260 §5.1.5', () => {
+  // Step 2: MAC, step 3: verification tag, step 4: lifetime. Each row breaks one thing and names
+  // the one counter that must move; nothing else may be answered or created.
+  const cases = [
+    { name: 'step 2: tampered cookie', tamper: true, wrongTag: false, late: false, counter: 'badCookie', reply: [] as number[] },
+    { name: 'step 2: tampered and late: still only a bad MAC', tamper: true, wrongTag: false, late: true, counter: 'badCookie', reply: [] },
+    { name: 'step 3: wrong verification tag', tamper: false, wrongTag: true, late: false, counter: 'badVerificationTag', reply: [] },
+    { name: 'step 3 before 4: wrong tag on an expired cookie gets no Stale Cookie ERROR', tamper: false, wrongTag: true, late: true, counter: 'badVerificationTag', reply: [] },
+    { name: 'step 4: expired cookie, right tag: Stale Cookie ERROR', tamper: false, wrongTag: false, late: true, counter: 'staleCookie', reply: [ChunkType.ERROR] },
+  ] as const;
+  for (const c of cases) {
+    it(c.name, () => {
+      const a = new SctpAssociation({ random: seededRandom(31) });
+      const b = new SctpAssociation({ random: seededRandom(32), cookieLifetimeMs: 1000 });
+      a.connect(0);
+      b.handleInput(0, first(drain(a).packets));
+      a.handleInput(0, first(drain(b).packets));
+      const echo = first(drain(a).packets).slice();
+      if (c.tamper) echo[16 + 20] ^= 0x01;
+      if (c.wrongTag) writeU32(echo, 4, (readU32(echo, 4) ^ 0x00ff00ff) >>> 0);
+      b.handleInput(c.late ? 5000 : 1, resign(echo));
+      const counters = { badCookie: b.stats.badCookie, badVerificationTag: b.stats.badVerificationTag, staleCookie: b.stats.staleCookie };
+      expect(counters).toEqual({ badCookie: 0, badVerificationTag: 0, staleCookie: 0, [c.counter]: 1 });
+      expect(b.state).toBe('CLOSED');
+      expect(drain(b).packets.map((p) => decodePacket(p).chunks[0].type)).toEqual(c.reply);
+    });
+  }
 });
 
 describe('stale cookies and live associations (§5.2.4 step 3, §5.2.6)', () => {
