@@ -3,6 +3,7 @@ import type { CipherSuiteInfo } from './constants.ts';
 import { RECORD_HEADER_LENGTH, writeRecordHeader } from './record.ts';
 
 const TAG_LENGTH = 16;
+const GCM_OPTIONS = { authTagLength: TAG_LENGTH } as const;
 
 /**
  * AEAD record protection for one direction of one epoch.
@@ -12,18 +13,30 @@ const TAG_LENGTH = 16;
  * Nonce: AES-GCM (RFC 5288 §3) = implicit 4-byte salt || 8-byte explicit nonce carried in the
  * record (we send epoch||seq, which never repeats); ChaCha20-Poly1305 (RFC 7905 §2) = 12-byte
  * IV XOR (0^32 || epoch||seq), no explicit nonce.
+ *
+ * Speed: node:crypto needs a fresh cipher object per record (the nonce changes), and that object
+ * is most of the cost. Everything around it is reused: the key as a Buffer, one nonce buffer
+ * and one additional-data buffer per direction (node copies both when the cipher is created or
+ * setAAD is called, so overwriting them for the next record is safe; we are single-threaded).
  */
 export class RecordProtection {
-  private readonly algorithm: string;
+  private readonly algorithm: CipherGCMTypes;
   private readonly explicit: number;
+  private readonly keyBuf: Buffer;
+  /** Salt (GCM) or IV (ChaCha20) in place; the per-record part is written before each use. */
+  private readonly nonceBuf: Buffer;
+  private readonly aad = Buffer.alloc(13);
 
   constructor(
     readonly suite: CipherSuiteInfo,
     private readonly key: Uint8Array,
     private readonly iv: Uint8Array,
   ) {
-    this.algorithm = suite.aead;
+    this.algorithm = suite.aead as CipherGCMTypes;
     this.explicit = suite.explicitNonceLength;
+    this.keyBuf = Buffer.from(key);
+    this.nonceBuf = Buffer.alloc(12);
+    this.nonceBuf.set(this.explicit ? iv.subarray(0, 4) : iv.subarray(0, 12));
   }
 
   /** Bytes added to a plaintext by protection. */
@@ -31,37 +44,43 @@ export class RecordProtection {
     return this.explicit + TAG_LENGTH;
   }
 
-  private nonce(epochSeq: Uint8Array): Uint8Array {
-    const n = new Uint8Array(12);
+  /** The nonce for a record whose epoch||seq (8 bytes) is at `src[at..]`. */
+  private nonce(src: Uint8Array, at: number): Buffer {
+    const n = this.nonceBuf;
     if (this.explicit) {
-      n.set(this.iv.subarray(0, 4), 0);
-      n.set(epochSeq, 4);
+      for (let i = 0; i < 8; i++) n[4 + i] = src[at + i];
     } else {
-      n.set(this.iv);
-      for (let i = 0; i < 8; i++) n[4 + i] ^= epochSeq[i];
+      const iv = this.iv;
+      for (let i = 0; i < 8; i++) n[4 + i] = iv[4 + i] ^ src[at + i];
     }
     return n;
   }
 
-  /** Builds a complete protected record (header + explicit nonce + ciphertext + tag). */
-  seal(type: number, version: number, epoch: number, seq: number, plaintext: Uint8Array): Uint8Array {
-    const out = new Uint8Array(RECORD_HEADER_LENGTH + this.explicit + plaintext.length + TAG_LENGTH);
-    writeRecordHeader(out, 0, type, version, epoch, seq, out.length - RECORD_HEADER_LENGTH);
-    const epochSeq = out.subarray(3, 11);
-    const aad = new Uint8Array(13);
-    aad.set(epochSeq, 0);
+  /** additional_data from epoch||seq at `src[at..]`, type, version and plaintext length. */
+  private additionalData(src: Uint8Array, at: number, type: number, version: number, plainLength: number): Buffer {
+    const aad = this.aad;
+    for (let i = 0; i < 8; i++) aad[i] = src[at + i];
     aad[8] = type;
     aad[9] = version >> 8;
     aad[10] = version & 0xff;
-    aad[11] = plaintext.length >> 8;
-    aad[12] = plaintext.length & 0xff;
-    if (this.explicit) out.set(epochSeq, RECORD_HEADER_LENGTH);
-    const c = createCipheriv(this.algorithm as CipherGCMTypes, this.key, this.nonce(epochSeq), { authTagLength: TAG_LENGTH });
-    c.setAAD(aad, { plaintextLength: plaintext.length });
+    aad[11] = plainLength >> 8;
+    aad[12] = plainLength & 0xff;
+    return aad;
+  }
+
+  /** Builds a complete protected record (header + explicit nonce + ciphertext + tag). */
+  seal(type: number, version: number, epoch: number, seq: number, plaintext: Uint8Array): Uint8Array {
+    const bodyAt = RECORD_HEADER_LENGTH + this.explicit;
+    const out = new Uint8Array(bodyAt + plaintext.length + TAG_LENGTH);
+    writeRecordHeader(out, 0, type, version, epoch, seq, out.length - RECORD_HEADER_LENGTH);
+    // The explicit nonce is epoch||seq, the header's bytes 3..10.
+    if (this.explicit) out.copyWithin(RECORD_HEADER_LENGTH, 3, 11);
+    const c = createCipheriv(this.algorithm, this.keyBuf, this.nonce(out, 3), GCM_OPTIONS);
+    c.setAAD(this.additionalData(out, 3, type, version, plaintext.length));
     const body = c.update(plaintext);
     c.final();
-    out.set(body, RECORD_HEADER_LENGTH + this.explicit);
-    out.set(c.getAuthTag(), RECORD_HEADER_LENGTH + this.explicit + body.length);
+    out.set(body, bodyAt);
+    out.set(c.getAuthTag(), bodyAt + body.length);
     return out;
   }
 
@@ -69,24 +88,12 @@ export class RecordProtection {
   open(header: Uint8Array, fragment: Uint8Array): Uint8Array | undefined {
     const plainLen = fragment.length - this.explicit - TAG_LENGTH;
     if (plainLen < 0) return undefined;
-    const epochSeq = header.subarray(3, 11);
-    const nonce = new Uint8Array(12);
-    if (this.explicit) {
-      nonce.set(this.iv.subarray(0, 4), 0);
-      nonce.set(fragment.subarray(0, 8), 4);
-    } else {
-      nonce.set(this.nonce(epochSeq));
-    }
-    const aad = new Uint8Array(13);
-    aad.set(epochSeq, 0);
-    aad[8] = header[0];
-    aad[9] = header[1];
-    aad[10] = header[2];
-    aad[11] = plainLen >> 8;
-    aad[12] = plainLen & 0xff;
+    // GCM: the explicit nonce from the fragment; ChaCha20: epoch||seq from the header.
+    const nonce = this.explicit ? this.nonce(fragment, 0) : this.nonce(header, 3);
+    const aad = this.additionalData(header, 3, header[0], (header[1] << 8) | header[2], plainLen);
     try {
-      const d = createDecipheriv(this.algorithm as CipherGCMTypes, this.key, nonce, { authTagLength: TAG_LENGTH });
-      d.setAAD(aad, { plaintextLength: plainLen });
+      const d = createDecipheriv(this.algorithm, this.keyBuf, nonce, GCM_OPTIONS);
+      d.setAAD(aad);
       d.setAuthTag(fragment.subarray(fragment.length - TAG_LENGTH));
       const body = d.update(fragment.subarray(this.explicit, fragment.length - TAG_LENGTH));
       d.final();

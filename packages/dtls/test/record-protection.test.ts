@@ -1,3 +1,4 @@
+import { createCipheriv, type CipherGCMTypes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromHex, isParseError, toHex } from '@rtcstack/common';
 import { CIPHER_SUITES } from '../src/constants.ts';
@@ -33,6 +34,37 @@ describe('AEAD record protection (RFC 5246 §6.2.3.3, RFC 5288, RFC 7905)', () =
           continue;
         }
         expect(p.open(recs[0].header, recs[0].fragment), `byte ${i}`).toBeUndefined();
+      }
+    });
+  }
+  for (const suite of CIPHER_SUITES.filter((s, i, all) => all.findIndex((x) => x.aead === s.aead) === i)) {
+    it(`${suite.aead}: interleaved seal/open on one instance (reused nonce and AAD buffers) match an independent AEAD`, () => {
+      const key = new Uint8Array(suite.keyLength).map((_, i) => i * 7 + 1);
+      const iv = new Uint8Array(suite.fixedIvLength).map((_, i) => 0xa0 + i);
+      const p = new RecordProtection(suite, key, iv);
+      const sealed: Uint8Array[] = [];
+      for (let seq = 0; seq < 40; seq++) {
+        const plain = new Uint8Array(seq * 31).fill(seq);
+        const rec = p.seal(23, 0xfefd, 1, 2 ** 40 + seq * 977, plain);
+        sealed.push(rec);
+        // Independent: nonce and additional_data built here from the RFC text, one fresh cipher.
+        const epochSeq = rec.subarray(3, 11);
+        const nonce = new Uint8Array(12);
+        if (suite.explicitNonceLength) {
+          nonce.set(iv.subarray(0, 4)); // RFC 5288 §3: salt || explicit nonce
+          nonce.set(epochSeq, 4);
+        } else {
+          nonce.set(iv); // RFC 7905 §2: IV xor (0^32 || epoch||seq)
+          for (let i = 0; i < 8; i++) nonce[4 + i] ^= epochSeq[i];
+        }
+        const aad = new Uint8Array([...epochSeq, 23, 0xfe, 0xfd, plain.length >> 8, plain.length & 0xff]);
+        const c = createCipheriv(suite.aead as CipherGCMTypes, key, nonce, { authTagLength: 16 });
+        c.setAAD(aad);
+        const want = new Uint8Array([...c.update(plain), ...c.final(), ...c.getAuthTag()]);
+        expect(toHex(rec.subarray(13 + suite.explicitNonceLength)), `seq ${seq}`).toBe(toHex(want));
+        // Open an older record between seals: the shared buffers must not leak between calls.
+        const [old] = decodeRecords(sealed[seq >> 1]);
+        expect(p.open(old.header, old.fragment)?.length).toBe((seq >> 1) * 31);
       }
     });
   }
