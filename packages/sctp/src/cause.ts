@@ -1,5 +1,4 @@
 import { ByteReader, ByteWriter } from '@rtcstack/common';
-import { Writer } from './writer.ts';
 import { CauseCode, causeName } from './constants.ts';
 import type { Tlv } from './tlv.ts';
 
@@ -38,7 +37,7 @@ export const unrecognizedChunk = (chunk: Uint8Array): ErrorCause => ({ code: Cau
 
 /** Unrecognized Parameters (§3.3.10.8): the offending parameters, concatenated. */
 export const unrecognizedParams = (params: readonly Uint8Array[]): ErrorCause => {
-  const w = new Writer();
+  const w = new ByteWriter();
   for (const p of params) {
     w.bytes(p);
     w.zeros(((p.length + 3) & ~3) - p.length);

@@ -1,5 +1,4 @@
-import { ByteReader, readU16, readU32 } from '@rtcstack/common';
-import { Writer } from './writer.ts';
+import { ByteReader, ByteWriter, readU16, readU32 } from '@rtcstack/common';
 import { ChunkType, ParamType } from './constants.ts';
 import { decodeInitParam, initParamTlv, type InitParam } from './param.ts';
 import { causeFromTlv, causeTlv, type ErrorCause } from './cause.ts';
@@ -223,7 +222,7 @@ function flagsOf(c: AnyChunk): number {
 }
 
 /** Append one chunk (header, value, padding to 4 bytes) to `w`. */
-export function writeChunk(w: Writer, c: AnyChunk): void {
+export function writeChunk(w: ByteWriter, c: AnyChunk): void {
   const at = w.length;
   w.u8(c.type).u8(flagsOf(c)).u16(0);
   if (isUnknown(c)) w.bytes(c.value);
@@ -276,7 +275,7 @@ export function writeChunk(w: Writer, c: AnyChunk): void {
 
 /** Encode one chunk on its own (with padding). */
 export function encodeChunk(c: AnyChunk): Uint8Array {
-  const w = new Writer(64);
+  const w = new ByteWriter(64);
   writeChunk(w, c);
   return w.finish();
 }

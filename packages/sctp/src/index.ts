@@ -15,7 +15,11 @@ export * from './options.ts';
 export * from './events.ts';
 export { SctpAssociation } from './association.ts';
 export * from './dcep.ts';
-export * from './writer.ts';
+/**
+ * @deprecated The chunk codec now writes with common's ByteWriter (its growth bug was fixed in
+ * 46a0aee); this alias keeps the old export working.
+ */
+export { ByteWriter as Writer } from '@rtcstack/common';
 export * from './datachannel.ts';
 export * from './sctp-transport.ts';
 export * from './udp.ts';

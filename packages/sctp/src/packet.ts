@@ -1,5 +1,4 @@
-import { ParseError, readU16, readU32, writeU16, writeU32 } from '@rtcstack/common';
-import { Writer } from './writer.ts';
+import { ByteWriter, ParseError, readU16, readU32, writeU16, writeU32 } from '@rtcstack/common';
 import { checksumValid, writeChecksum } from './crc32c.ts';
 import { decodeChunkValue, writeChunk, type AnyChunk } from './chunk.ts';
 import { COMMON_HEADER_SIZE } from './constants.ts';
@@ -68,7 +67,7 @@ export function decodePacket(buf: Uint8Array, verifyChecksum = true): Packet {
 
 /** Encode a packet and fill in its CRC32c. */
 export function encodePacket(p: Packet): Uint8Array {
-  const w = new Writer(256);
+  const w = new ByteWriter(256);
   w.u16(p.sourcePort).u16(p.destinationPort).u32(p.verificationTag).u32(0);
   for (const c of p.chunks) writeChunk(w, c);
   const out = w.finish();

@@ -1,5 +1,4 @@
-import { ByteReader } from '@rtcstack/common';
-import { Writer } from './writer.ts';
+import { ByteReader, ByteWriter } from '@rtcstack/common';
 
 /**
  * Type-length-value fields: the shape shared by INIT parameters (RFC 9260 §3.2.1), error causes
@@ -36,7 +35,7 @@ export function readTlvs(r: ByteReader, field: string): Tlv[] {
  * every parameter except the last, so the caller passes `padLast = false` inside a chunk and
  * lets the chunk padding cover it.
  */
-export function writeTlvs(w: Writer, tlvs: readonly { type: number; value: Uint8Array }[], padLast: boolean): void {
+export function writeTlvs(w: ByteWriter, tlvs: readonly { type: number; value: Uint8Array }[], padLast: boolean): void {
   tlvs.forEach((t, i) => {
     w.u16(t.type).u16(4 + t.value.length).bytes(t.value);
     const pad = pad4(t.value.length) - t.value.length;
