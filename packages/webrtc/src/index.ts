@@ -4,7 +4,7 @@
  */
 export { RTCPeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
 export { RTCSessionDescription, RTCIceCandidate, type RTCSessionDescriptionInit, type RTCIceCandidateInit } from './description.ts';
-export { RTCCertificate, newCertificate } from './certificate.ts';
+export { RTCCertificate, newCertificate, defaultCertificate } from './certificate.ts';
 export { RTCDataChannel, type RTCDataChannelState } from './data-channel.ts';
 export { AudioTrack, MediaStream, RTCRtpSender, RTCRtpReceiver, RTCRtpTransceiver } from './transceiver.ts';
 export type { RTCConfiguration, RTCIceServer } from './config.ts';

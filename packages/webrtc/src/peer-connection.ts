@@ -9,7 +9,7 @@
 import { ParseError, cryptoRandom, type Address, type RandomSource } from '@rtcstack/common';
 import type { ExpectedFingerprint, SrtpProfileName } from '@rtcstack/dtls';
 import type { CodecSpec, Direction } from '@rtcstack/sdp';
-import { RTCCertificate, newCertificate } from './certificate.ts';
+import { RTCCertificate, defaultCertificate, newCertificate } from './certificate.ts';
 import { parseIceServers, type RTCConfiguration } from './config.ts';
 import { PeerConnectionCore, type CoreOutput } from './core.ts';
 import { RTCDataChannel, type ChannelHost } from './data-channel.ts';
@@ -148,7 +148,7 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
     for (const c of certs) if (c.expires <= Date.now()) throw invalidAccess('certificate has expired');
     this.config = { bundlePolicy: 'max-bundle', iceTransportPolicy: 'all', rtcpMuxPolicy: 'require', ...configuration };
     this.random = options.random ?? cryptoRandom;
-    this.certificate = certs[0] ?? newCertificate(Date.now());
+    this.certificate = certs[0] ?? defaultCertificate(Date.now());
     this.transportFactory = options.transport ?? udpTransport();
     const idBytes = this.random(7);
     let sid = BigInt(++sessionCounter);
