@@ -3,8 +3,10 @@
  * and for checking it live before the full RTCPeerConnection exists:
  *
  *   UDP socket (127.0.0.1) ── IceAgent (controlled, answers Chromium's checks, RFC 8445)
- *                               └─ 'data' (RFC 7983: 20..63) ── DtlsEndpoint (server: a=setup:passive)
- *                                                                 └─ app data ── SctpAssociation (RFC 8261)
+ *                               ├─ 'data' (RFC 7983: 20..63) ── DtlsEndpoint (server: a=setup:passive)
+ *                               │                                 ├─ app data ── SctpAssociation (RFC 8261)
+ *                               │                                 └─ exporter keys ── SrtpSession (RFC 5764 §4.2)
+ *                               └─ 'data' (128..191) ── SrtpSession.unprotect (Chromium's microphone)
  *
  * Every DTLS datagram Chromium sends before the handshake ends and every SCTP packet it sends are
  * recorded as they arrived. This file is a node:dgram adapter around sans-IO cores: the cores get
@@ -16,6 +18,7 @@ import type { Address } from '@rtcstack/common';
 import { DtlsEndpoint, fingerprint, generateCertificate, type ConnectedEvent, type LocalCertificate, type SrtpProfileName } from '@rtcstack/dtls';
 import { IceAgent } from '@rtcstack/ice';
 import { SctpAssociation } from '@rtcstack/sctp';
+import { srtpSessionFromDtls, type SrtpSession } from '@rtcstack/srtp';
 import { buildAnswer, parse, serialize, webrtcView, type MediaSpec } from '@rtcstack/sdp';
 
 export interface MinimalPeerOptions {
@@ -40,6 +43,9 @@ export class MinimalAnsweringPeer {
   firstStun: Uint8Array | undefined;
   connected: ConnectedEvent | undefined;
   dtlsError: string | undefined;
+  /** SRTP/SRTCP from Chromium under the negotiated profile: authenticated, and failed. */
+  readonly media = { rtp: 0, rtcp: 0, failed: 0 };
+  private srtp: SrtpSession | undefined;
   private readonly socket: Socket;
   private readonly origin = performance.now();
   private ice: IceAgent | undefined;
@@ -95,7 +101,8 @@ export class MinimalAnsweringPeer {
       return {
         kind: m.kind === 'video' ? 'video' : 'audio',
         mid: m.mid ?? '0',
-        direction: 'inactive',
+        // recvonly: Chromium sends its microphone, which we unprotect to check the SRTP keys.
+        direction: m.kind === 'audio' ? 'recvonly' : 'inactive',
         codecs: [{ payloadType: c.payloadType, name: c.name ?? 'opus', clockRate: c.clockRate ?? 48000, ...(c.channels ? { channels: c.channels } : {}) }],
       };
     });
@@ -172,12 +179,21 @@ export class MinimalAnsweringPeer {
         progress = true;
         if (o.type === 'send') this.socket.send(o.data, o.remote.port, o.remote.address);
         else if (o.type === 'data' && o.data[0] >= 20 && o.data[0] <= 63) this.dtls?.handleInput(now, o.data);
+        else if (o.type === 'data' && o.data[0] >= 128 && o.data[0] <= 191 && this.srtp) {
+          // RFC 5761 §4: RTCP packet types 192..223 in the second byte.
+          const rtcp = o.data[1] >= 192 && o.data[1] <= 223;
+          const r = rtcp ? this.srtp.unprotectRtcp(o.data) : this.srtp.unprotectRtp(o.data);
+          if (!r.ok) this.media.failed++;
+          else if (rtcp) this.media.rtcp++;
+          else this.media.rtp++;
+        }
       }
       for (let o = this.dtls?.pollOutput(); o; o = this.dtls?.pollOutput()) {
         progress = true;
         if (o.type === 'transmit') this.sendApp(o.data);
         else if (o.type === 'connected') {
           this.connected = o;
+          if (o.srtpProfile) this.srtp = srtpSessionFromDtls({ profile: o.srtpProfile, keyingMaterial: o.keyingMaterial, role: 'server' });
           if (this.options.sctp ?? true) this.sctp = new SctpAssociation({ localPort: 5000, remotePort: 5000 });
         } else if (o.type === 'data') {
           this.sctpIn.push({ at: now, data: o.data.slice() });

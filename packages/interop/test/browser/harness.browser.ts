@@ -65,7 +65,7 @@ describe('Chromium through the harness', () => {
 
   const profiles: SrtpProfileName[] = ['SRTP_AEAD_AES_128_GCM', 'SRTP_AEAD_AES_256_GCM', 'SRTP_AES128_CM_HMAC_SHA1_80'];
   for (const profile of profiles) {
-    test(`calls our layers: ICE, DTLS 1.2 with ${profile}, SCTP INIT and DCEP OPEN`, async () => {
+    test(`calls our layers: ICE, DTLS 1.2 with ${profile}, SCTP INIT, DCEP OPEN, SRTP media`, async () => {
       const { chrome, peer } = await callMinimalPeer([profile]);
       try {
         expect(peer.dtlsError).toBeUndefined();
@@ -95,6 +95,9 @@ describe('Chromium through the harness', () => {
         const data = chunks.find((c): c is DataChunk => c.type === ChunkType.DATA);
         const open = decodeDcep(data!.userData);
         expect(open.type === 3 && open.label).toBe('probe');
+        // SRTP (RFC 3711 / RFC 7714) keyed from this handshake: Chromium's microphone authenticates.
+        await peer.until(() => peer.media.rtp >= 25, 10_000, 'SRTP from Chromium');
+        expect(peer.media.failed).toBe(0);
       } finally {
         peer.close();
         await chrome.close();
