@@ -78,7 +78,7 @@ describe('Chromium, across both directions', () => {
     // Chromium as DTLS client lets our server pick AEAD_AES_128_GCM; as server it picks AES_CM_128_HMAC_SHA1_80.
     expect([...negotiatedProfiles].sort()).toEqual(['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_HMAC_SHA1_80']);
   });
-  test.todo('SRTP_AEAD_AES_256_GCM media with our RTCPeerConnection (needs an srtpProfiles option on it; the layer-level peer in harness.browser.ts negotiates it with Chromium and authenticates Chromium's SRTP under it)');
+  test.todo('SRTP_AEAD_AES_256_GCM media with our RTCPeerConnection (needs an srtpProfiles option on it; the layer-level peer in harness.browser.ts negotiates it with Chromium and authenticates Chromium SRTP under it)');
 });
 
 for (const direction of DIRECTIONS) {
