@@ -28,9 +28,14 @@ let argv = command;
 if (insideIsolatedNamespace()) {
   // Already isolated: nothing to do.
 } else if (canIsolate()) {
-  ns = createNamespace();
-  argv = namespacedCommand(ns, command);
-  console.error(`isolated: running in network namespace ${ns} (lo only)`);
+  try {
+    ns = createNamespace();
+    argv = namespacedCommand(ns, command);
+    console.error(`isolated: running in network namespace ${ns} (lo only)`);
+  } catch (e) {
+    // e.g. a container without CAP_SYS_ADMIN: say so loudly, run anyway.
+    console.error(`isolated: cannot create a network namespace (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): running WITHOUT one`);
+  }
 } else {
   console.error('isolated: not root (or no iproute2): running WITHOUT a network namespace');
 }
