@@ -137,7 +137,7 @@ export class DtlsEndpoint {
   }
 
   pollOutput(): DtlsOutput | undefined {
-    return this.ctx.outputs.shift();
+    return this.ctx.nextOutput();
   }
 
   /** Application data (one record per call; SCTP packets fit the MTU). */

@@ -86,7 +86,9 @@ export class HandshakeContext {
   readonly keyLog: ((line: string) => void) | undefined;
 
   state: DtlsState = 'new';
-  readonly outputs: DtlsOutput[] = [];
+  /** Pending outputs, read from `outputHead` on (O(1) per poll; Array.shift is O(n) on a burst). */
+  private outputs: (DtlsOutput | undefined)[] = [];
+  private outputHead = 0;
 
   // Record layer: epochs, keys, sequence numbers, replay windows, early records.
   readonly records: RecordLayer;
@@ -310,6 +312,22 @@ export class HandshakeContext {
 
   emit(e: DtlsEvent): void {
     this.outputs.push(e);
+  }
+
+  /** The oldest pending output, in the order produced. */
+  nextOutput(): DtlsOutput | undefined {
+    if (this.outputHead >= this.outputs.length) return undefined;
+    const o = this.outputs[this.outputHead];
+    this.outputs[this.outputHead++] = undefined; // let the datagram go
+    if (this.outputHead === this.outputs.length) {
+      this.outputs = [];
+      this.outputHead = 0;
+    } else if (this.outputHead >= 1024 && this.outputHead * 2 >= this.outputs.length) {
+      // A caller that never drains completely: drop the consumed half now and then (amortised O(1)).
+      this.outputs = this.outputs.slice(this.outputHead);
+      this.outputHead = 0;
+    }
+    return o;
   }
 
   sendAlert(level: number, description: number): void {
