@@ -210,7 +210,10 @@ async function oneProcess(args: Args): Promise<boolean> {
   const results = await Promise.all([runPeer({ ...common, role: 'alice' }, signaling('alice')), runPeer({ ...common, role: 'bob' }, signaling('bob'))]);
   if (args.pcap) writePcap(args.pcap, captured, keys);
   const ok = report(results, args, t0);
-  if (args.pcap && !args.json) console.log(`capture written to ${args.pcap} (NSS key log: ${args.pcap}.keys)`);
+  if (args.pcap && !args.json) {
+    console.log(`capture written to ${args.pcap} (NSS key log: ${args.pcap}.keys)`);
+    console.log(`  decrypt the DTLS: tshark -r ${args.pcap} -o tls.keylog_file:${args.pcap}.keys -Y dtls -x`);
+  }
   return ok;
 }
 
