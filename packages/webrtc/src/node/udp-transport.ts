@@ -28,6 +28,8 @@ class UdpTransport implements PeerTransport {
   private sockets: { socket: Socket; local: Address }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
+  /** The deadline the pending timer (or immediate) was armed for. */
+  private armedAt: number | undefined;
   private closed = false;
   /** Sends not yet handed to the kernel: close() waits for them so close_notify leaves. */
   private inFlight = 0;
@@ -78,6 +80,10 @@ class UdpTransport implements PeerTransport {
   }
 
   setTimer(at: number | undefined): void {
+    // The peer connection re-arms after every event, mostly with the same deadline: keep the
+    // pending timer then instead of clearing and allocating a new one.
+    if (at !== undefined && at === this.armedAt && (this.timer || this.immediate) && !this.closed) return;
+    this.armedAt = at;
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
