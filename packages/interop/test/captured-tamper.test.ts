@@ -8,9 +8,7 @@ import fc from 'fast-check';
 import { ParseError } from '@rtcstack/common';
 import { ChecksumError, decodePacket } from '@rtcstack/sctp';
 import { loadVectorFile, type VectorCase } from '@rtcstack/test-support';
-import { decodeRecords } from '../../dtls/src/record.ts';
-import { decodeHandshakeFragments } from '../../dtls/src/handshake.ts';
-import { clientHello } from '../../dtls/src/messages.ts';
+import { decodeHandshakeFragments, decodeRecords, messages } from '@rtcstack/dtls';
 import { checks } from './vectors.ts';
 
 const dtls = loadVectorFile('chromium-dtls');
@@ -79,7 +77,7 @@ describe('random damage to captured bytes only raises ParseError', () => {
         try {
           for (const r of decodeRecords(b)) {
             if (r.type !== 22 || r.epoch !== 0) continue;
-            for (const f of decodeHandshakeFragments(r.fragment)) if (f.msgType === 1 && f.data.length === f.length) clientHello.decode(f.data);
+            for (const f of decodeHandshakeFragments(r.fragment)) if (f.msgType === 1 && f.data.length === f.length) messages.clientHello.decode(f.data);
           }
         } catch (e) {
           if (!(e instanceof ParseError)) throw e;

@@ -11,14 +11,12 @@
  */
 import assert from 'node:assert/strict';
 import type { VectorCase, VectorChecks } from '@rtcstack/test-support';
-import { ContentType, HandshakeType, fingerprint } from '@rtcstack/dtls';
+import { ContentType, HandshakeReassembler, HandshakeType, decodeHandshakeFragments, decodeRecords, extensions, fingerprint, messages, type HandshakeFragment } from '@rtcstack/dtls';
 import { ChunkType, checksumValid, decodeDcep, decodePacket, encodePacket, type AnyChunk, type CookieEchoChunk, type DataChunk, type InitChunk } from '@rtcstack/sctp';
-// The DTLS wire codecs are not (yet) exported by @rtcstack/dtls's index; asked of the lead.
-import { decodeRecords } from '../../dtls/src/record.ts';
-import { decodeHandshakeFragments, type HandshakeFragment } from '../../dtls/src/handshake.ts';
-import { HandshakeReassembler } from '../../dtls/src/reassembler.ts';
-import { certificate, clientHello, clientKeyExchange, type ClientHello } from '../../dtls/src/messages.ts';
-import { findExtension, useSrtp } from '../../dtls/src/extensions.ts';
+
+const { certificate, clientHello, clientKeyExchange } = messages;
+const { findExtension, useSrtp } = extensions;
+type ClientHello = messages.ClientHello;
 
 const X25519MLKEM768 = 0x11ec;
 const DTLS_1_3 = 0xfefc;

@@ -5,12 +5,10 @@
  * each SRTP profile Chromium offers, its SCTP INIT and DCEP OPEN received and decoded.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SrtpProfileName } from '@rtcstack/dtls';
+import { decodeHandshakeFragments, decodeRecords, type SrtpProfileName } from '@rtcstack/dtls';
 import { ChunkType, decodeDcep, decodePacket, type AnyChunk, type DataChunk, type InitChunk } from '@rtcstack/sctp';
 import { decodeMessage } from '@rtcstack/stun';
 import { BrowserPeer, MinimalAnsweringPeer, NETNS_ENV, chromiumAvailable, launchChromium, type ChromiumSession } from '../../src/index.ts';
-import { decodeRecords } from '../../../dtls/src/record.ts';
-import { decodeHandshakeFragments } from '../../../dtls/src/handshake.ts';
 
 const USE_CANDIDATE = 0x0025; // RFC 8445 §16.1
 const GOOG_NETWORK_INFO = 0xc057; // Chromium's vendor attribute (network id and cost)
