@@ -3,7 +3,7 @@
  * our decoder AND by node's X509Certificate (OpenSSL inside: an independent implementation),
  * tampering, signature checks, fingerprints (RFC 8122 §5), PEM (RFC 7468), the annotated view.
  */
-import { X509Certificate, createHash, generateKeyPairSync, createPublicKey } from 'node:crypto';
+import { X509Certificate, createECDH, createHash, generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ParseError, concatBytes, fromHex, seededRandom, toHex } from '@rtcstack/common';
@@ -17,6 +17,7 @@ import {
   generateCertificate,
   loadPemCertificate,
   parseCertificate,
+  parseSubjectPublicKeyInfo,
   pemToDer,
   verifySelfSigned,
   verifySignedBy,
@@ -491,5 +492,29 @@ describe('SubjectPublicKeyInfo key types go to node:crypto unchanged', () => {
       expect(spkiOf(c.publicKey)).toBe(spkiOf(createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' })));
       expect(verifySelfSigned(c)).toBe(false);
     }
+  });
+});
+
+describe('loading the public key into node:crypto', () => {
+  it('a P-256 key with an uncompressed point (loaded as JWK) is exactly the key of its SPKI', () => {
+    for (let i = 0; i < 5; i++) {
+      const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
+      const k = parseSubjectPublicKeyInfo(spki);
+      expect(k.keyType).toBe('ec-p256');
+      expect(k.publicKeyBytes[0]).toBe(4);
+      expect(toHex(new Uint8Array(k.publicKey.export({ format: 'der', type: 'spki' })))).toBe(toHex(spki));
+    }
+  });
+
+  it('a P-256 key with a compressed point (02/03 || X, RFC 5480 §2.2) still loads, as DER, to the same key', () => {
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    const compressed = new Uint8Array(ecdh.getPublicKey(undefined, 'compressed'));
+    const spki = derSequence(derSequence(derOid(Oid.ecPublicKey), derOid(Oid.prime256v1)), derBitString(compressed));
+    const k = parseSubjectPublicKeyInfo(spki);
+    expect(k.keyType).toBe('ec-p256');
+    const jwk = k.publicKey.export({ format: 'jwk' });
+    expect(Buffer.from(jwk.x!, 'base64url').toString('hex')).toBe(toHex(new Uint8Array(ecdh.getPublicKey()).subarray(1, 33)));
   });
 });
