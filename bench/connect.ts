@@ -38,12 +38,21 @@ interface Pair {
 type Stack = (stunPort: number) => Promise<{ timing: Timing; pair: Pair }>;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setImmediate(r));
-  }
+/**
+ * Resolves once cond() holds, re-checked whenever an event handler calls check(). No polling loop:
+ * the process's CPU time then measures the stacks, not the benchmark spinning while it waits.
+ */
+function waiter(cond: () => boolean, ms = 20_000): { check: () => void; done: Promise<void> } {
+  let check = (): void => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    check = () => {
+      if (!cond()) return;
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  return { check: () => check(), done };
 }
 
 // ---- ours ---------------------------------------------------------------------------------------
@@ -58,10 +67,17 @@ const oursPair: Stack = async () => {
   b.onicecandidate = (e) => void ((e as CE).candidate && a.addIceCandidate((e as CE).candidate!.toJSON()));
   const ch = a.createDataChannel('bench');
   let remote: RTCDataChannel | undefined;
-  b.ondatachannel = (e) => void (remote = (e as Event & { channel: RTCDataChannel }).channel);
   let connected = 0;
+  const w = waiter(() => ch.readyState === 'open' && remote?.readyState === 'open' && connected > 0);
+  ch.onopen = w.check;
+  b.ondatachannel = (e) => {
+    remote = (e as Event & { channel: RTCDataChannel }).channel;
+    remote.onopen = w.check;
+    w.check();
+  };
   const onState = () => {
     if (!connected && a.connectionState === 'connected' && b.connectionState === 'connected') connected = performance.now() - t0;
+    w.check();
   };
   a.onconnectionstatechange = onState;
   b.onconnectionstatechange = onState;
@@ -69,7 +85,8 @@ const oursPair: Stack = async () => {
   await b.setRemoteDescription(a.localDescription!);
   await b.setLocalDescription(await b.createAnswer());
   await a.setRemoteDescription(b.localDescription!);
-  await until(() => ch.readyState === 'open' && remote?.readyState === 'open' && connected > 0);
+  w.check();
+  await w.done;
   const open = performance.now() - t0;
   return {
     timing: { connected, open },
@@ -103,14 +120,23 @@ const weriftPair: Stack = async (stunPort) => {
   const ch = a.createDataChannel('bench');
   let remoteOpen = false;
   let localOpen = false;
-  ch.stateChanged.subscribe((s) => void (s === 'open' && (localOpen = true)));
+  let connected = 0;
+  const wait = waiter(() => localOpen && remoteOpen && connected > 0, 30_000);
+  ch.stateChanged.subscribe((s) => {
+    if (s === 'open') localOpen = true;
+    wait.check();
+  });
   b.onDataChannel.subscribe((rc) => {
     if (rc.readyState === 'open') remoteOpen = true;
-    rc.stateChanged.subscribe((s) => void (s === 'open' && (remoteOpen = true)));
+    rc.stateChanged.subscribe((s) => {
+      if (s === 'open') remoteOpen = true;
+      wait.check();
+    });
+    wait.check();
   });
-  let connected = 0;
   const onState = () => {
     if (!connected && a.connectionState === 'connected' && b.connectionState === 'connected') connected = performance.now() - t0;
+    wait.check();
   };
   a.connectionStateChange.subscribe(onState);
   b.connectionStateChange.subscribe(onState);
@@ -118,7 +144,8 @@ const weriftPair: Stack = async (stunPort) => {
   await b.setRemoteDescription(a.localDescription!);
   await b.setLocalDescription(await b.createAnswer());
   await a.setRemoteDescription(b.localDescription!);
-  await until(() => localOpen && remoteOpen && connected > 0, 30_000);
+  wait.check();
+  await wait.done;
   const open = performance.now() - t0;
   return { timing: { connected, open }, pair: { close: async () => void (await Promise.all([a.close(), b.close()])) } };
 };
@@ -134,20 +161,33 @@ const p90 = (xs: number[]): number => {
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.9))];
 };
 
-async function sequential(stack: Stack, stunPort: number, n: number): Promise<{ connected: number; open: number; connectedP90: number; openP90: number }> {
+interface Sequential {
+  connected: number;
+  open: number;
+  connectedP90: number;
+  openP90: number;
+  /** Process CPU time (user + system) per call set-up, both peers: steadier than wall time on a busy machine. */
+  cpuMsPerConnect: number;
+}
+
+async function sequential(stack: Stack, stunPort: number, n: number): Promise<Sequential> {
   const warm = Math.max(5, Math.floor(n / 4));
   const c: number[] = [];
   const o: number[] = [];
+  let cpuMicros = 0;
   for (let i = 0; i < warm + n; i++) {
+    const cpu0 = process.cpuUsage();
     const { timing, pair } = await stack(stunPort);
+    const cpu = process.cpuUsage(cpu0);
     await pair.close();
     if (i >= warm) {
       c.push(timing.connected);
       o.push(timing.open);
+      cpuMicros += cpu.user + cpu.system;
     }
     await sleep(2);
   }
-  return { connected: median(c), open: median(o), connectedP90: p90(c), openP90: p90(o) };
+  return { connected: median(c), open: median(o), connectedP90: p90(c), openP90: p90(o), cpuMsPerConnect: cpuMicros / n / 1000 };
 }
 
 async function concurrent(stack: Stack, stunPort: number, n: number): Promise<number> {
@@ -161,6 +201,10 @@ async function concurrent(stack: Stack, stunPort: number, n: number): Promise<nu
 interface IdleResult {
   rssPerPcKiB: number;
   heapPerPcKiB: number;
+  /** V8 heap reserved (heapTotal), which RSS pays for even when heapUsed is smaller. */
+  heapTotalPerPcKiB: number;
+  /** ArrayBuffer backing stores (outside the V8 heap): packet buffers, slabs. */
+  arrayBuffersPerPcKiB: number;
   cpuPerPcMicrosPerSec: number;
 }
 
@@ -191,6 +235,8 @@ async function idleChild(which: 'ours' | 'werift', n: number): Promise<IdleResul
   const res: IdleResult = {
     rssPerPcKiB: Math.round((after.rss - before.rss) / 1024 / pcs),
     heapPerPcKiB: Math.round((after.heapUsed - before.heapUsed) / 1024 / pcs),
+    heapTotalPerPcKiB: Math.round((after.heapTotal - before.heapTotal) / 1024 / pcs),
+    arrayBuffersPerPcKiB: Math.round((after.arrayBuffers - before.arrayBuffers) / 1024 / pcs),
     cpuPerPcMicrosPerSec: Math.round((cpu.user + cpu.system) / pcs / (idleMs / 1000)),
   };
   for (const p of live) await p.close();
@@ -224,13 +270,13 @@ if (argv.includes('--idle-child')) {
   say(`connect: createOffer -> connected / data channel open on 127.0.0.1 (median of ${runs} after warm-up)`);
   const ours = await sequential(oursPair, port, runs);
   out.ours = { ...ours };
-  say(`  rtcstack   connected ${ours.connected.toFixed(1)} ms (p90 ${ours.connectedP90.toFixed(1)})   open ${ours.open.toFixed(1)} ms (p90 ${ours.openP90.toFixed(1)})`);
-  let wr: Awaited<ReturnType<typeof sequential>> | undefined;
+  say(`  rtcstack   connected ${ours.connected.toFixed(1)} ms (p90 ${ours.connectedP90.toFixed(1)})   open ${ours.open.toFixed(1)} ms (p90 ${ours.openP90.toFixed(1)})   CPU ${ours.cpuMsPerConnect.toFixed(1)} ms per call`);
+  let wr: Sequential | undefined;
   if (withWerift) {
     wr = await sequential(weriftPair, port, Math.min(runs, 20));
     out.werift = { ...wr };
-    say(`  werift     connected ${wr.connected.toFixed(1)} ms (p90 ${wr.connectedP90.toFixed(1)})   open ${wr.open.toFixed(1)} ms (p90 ${wr.openP90.toFixed(1)})`);
-    say(`  ratio      connected ${(wr.connected / ours.connected).toFixed(1)}x faster, open ${(wr.open / ours.open).toFixed(1)}x faster`);
+    say(`  werift     connected ${wr.connected.toFixed(1)} ms (p90 ${wr.connectedP90.toFixed(1)})   open ${wr.open.toFixed(1)} ms (p90 ${wr.openP90.toFixed(1)})   CPU ${wr.cpuMsPerConnect.toFixed(1)} ms per call`);
+    say(`  ratio      connected ${(wr.connected / ours.connected).toFixed(1)}x faster, open ${(wr.open / ours.open).toFixed(1)}x faster, CPU ${(wr.cpuMsPerConnect / ours.cpuMsPerConnect).toFixed(1)}x less`);
   }
   say(`concurrent: ${pairs} pairs started at once, until every channel is open`);
   const cOurs = await concurrent(oursPair, port, pairs);
@@ -245,11 +291,12 @@ if (argv.includes('--idle-child')) {
   say(`idle: ${pairs} connected pairs (${2 * pairs} peer connections) in a fresh process`);
   const iOurs = await runIdleChild('ours', pairs);
   (out.ours as Record<string, unknown>).idle = iOurs;
-  say(`  rtcstack   RSS ${iOurs.rssPerPcKiB} KiB, heap ${iOurs.heapPerPcKiB} KiB per peer connection; idle CPU ${iOurs.cpuPerPcMicrosPerSec} µs/s each`);
+  const mem = (r: IdleResult): string => `RSS ${r.rssPerPcKiB} KiB (V8 heap used ${r.heapPerPcKiB}, reserved ${r.heapTotalPerPcKiB}; ArrayBuffers ${r.arrayBuffersPerPcKiB}) per peer connection`;
+  say(`  rtcstack   ${mem(iOurs)}; idle CPU ${iOurs.cpuPerPcMicrosPerSec} µs/s each`);
   if (withWerift) {
     const iW = await runIdleChild('werift', pairs);
     (out.werift as Record<string, unknown>).idle = iW;
-    say(`  werift     RSS ${iW.rssPerPcKiB} KiB, heap ${iW.heapPerPcKiB} KiB per peer connection; idle CPU ${iW.cpuPerPcMicrosPerSec} µs/s each`);
+    say(`  werift     ${mem(iW)}; idle CPU ${iW.cpuPerPcMicrosPerSec} µs/s each`);
     say(`  ratio      RSS ${(iW.rssPerPcKiB / Math.max(1, iOurs.rssPerPcKiB)).toFixed(1)}x less, CPU ${(iW.cpuPerPcMicrosPerSec / Math.max(1, iOurs.cpuPerPcMicrosPerSec)).toFixed(1)}x less`);
   }
   if (asJson) console.log(JSON.stringify(out, null, 2));
