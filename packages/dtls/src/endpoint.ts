@@ -58,7 +58,7 @@ export class DtlsEndpoint {
       this.client = new ClientFlights(this.ctx, opts.clientHelloExtensions ?? []);
       this.flights = this.client;
     } else {
-      this.flights = new ServerFlights(this.ctx, this.ctx.random, opts.cookieContext);
+      this.flights = new ServerFlights(this.ctx, this.ctx.random, opts.cookieContext, opts.cookieExchange ?? true);
     }
   }
 

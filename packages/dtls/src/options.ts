@@ -44,6 +44,18 @@ export interface DtlsEndpointOptions {
   readonly requireClientCertificate?: boolean;
   /** Server: bytes bound into the HelloVerifyRequest cookie, e.g. the client's address. */
   readonly cookieContext?: Uint8Array;
+  /**
+   * Server: answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347
+   * §4.2.1) before keeping any state. Default true. false saves one round trip, but only do it
+   * when the path is already known to reach the client: RFC 6347 §4.2.1 "If the server is being
+   * operated in an environment where amplification is not a problem, the server MAY be configured
+   * not to perform a cookie exchange. The default SHOULD be that the exchange is performed";
+   * RFC 9147 §5.1 names the case: "e.g., where ICE [RFC8445] has been used to establish
+   * bidirectional connectivity". The cost: a ClientHello from a spoofed address makes the server
+   * send its whole flight 4 (certificate, signature: ~10x the ClientHello) to that address and do
+   * an ECDHE keygen and a signature for it. Only for an endpoint bound to one ICE-validated peer.
+   */
+  readonly cookieExchange?: boolean;
   /** Randomness for hello randoms and the cookie secret. Default cryptoRandom. */
   readonly random?: RandomSource;
   /**

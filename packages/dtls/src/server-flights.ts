@@ -49,6 +49,7 @@ export class ServerFlights implements Flights {
     private readonly ctx: HandshakeContext,
     random: RandomSource,
     cookieContext: Uint8Array | undefined,
+    private readonly cookieExchange = true,
   ) {
     this.cookies = new CookieJar(random, cookieContext);
   }
@@ -118,7 +119,8 @@ export class ServerFlights implements Flights {
     const ch = clientHelloCodec.decode(m.body);
     // DTLS versions count down: 0xfefd (1.2) < 0xfeff (1.0). Chromium says 1.2 here and 1.3 in supported_versions.
     if (ch.version > DTLS_1_2) throw new HandshakeAbort('protocol_version', `client offers only 0x${ch.version.toString(16)}`);
-    if (!this.cookies.verify(ch)) {
+    // RFC 6347 §4.2.1; skipped only when configured off (options.ts: cookieExchange).
+    if (this.cookieExchange && !this.cookies.verify(ch)) {
       if (ch.cookie.length) ctx.stats.cookieRejected++;
       this.sendHelloVerifyRequest(m, ch);
       return;

@@ -229,3 +229,43 @@ describe('pollOutput queue', () => {
     expect(got).toEqual(sent);
   });
 });
+
+describe('server without the cookie exchange (cookieExchange: false, RFC 6347 §4.2.1 MAY)', () => {
+  const firstHandshakeType = (d: Uint8Array): number | undefined => {
+    const r = decodeRecords(d)[0];
+    return r.type === 22 && r.epoch === 0 ? decodeHandshakeFragments(r.fragment)[0].msgType : undefined;
+  };
+
+  it('by default the ClientHello is answered by a HelloVerifyRequest', () => {
+    const { c, s } = pair();
+    run(c, s);
+    expect(firstHandshakeType(s.sent[0])).toBe(3); // hello_verify_request
+    expect(connectedEvent(s)).toBeDefined();
+  });
+
+  it('off: the first ClientHello gets flight 4 (ServerHello first), one round trip less, same keys both sides (both Finished verified over a transcript that starts at the only ClientHello)', () => {
+    const { c, s } = pair({}, { cookieExchange: false });
+    run(c, s);
+    expect(firstHandshakeType(s.sent[0])).toBe(2); // server_hello
+    const ce = connectedEvent(c);
+    const se = connectedEvent(s);
+    expect(ce && se).toBeTruthy();
+    expect(toHex(ce!.keyingMaterial)).toBe(toHex(se!.keyingMaterial));
+    // Client: ClientHello, flight 5 (Certificate .. Finished); a cookie would add a second ClientHello.
+    const withCookie = pair();
+    run(withCookie.c, withCookie.s);
+    expect(c.sent.length).toBe(withCookie.c.sent.length - 1);
+    expect(s.sent.length).toBe(withCookie.s.sent.length - 1);
+  });
+
+  it('off: a lost flight 4 is recovered when the ClientHello is retransmitted', () => {
+    const { c, s } = pair({ retransmitInitialMs: 100 }, { cookieExchange: false, retransmitInitialMs: 100 });
+    let dropped = 0;
+    run(c, s, { filter: (from, d) => (from === 's' && firstHandshakeType(d) === 2 && dropped++ === 0 ? undefined : d) });
+    expect(dropped).toBeGreaterThan(1);
+    expect(connectedEvent(c)).toBeDefined();
+    expect(connectedEvent(s)).toBeDefined();
+    expect(c.ep.stats.retransmissions).toBeGreaterThan(0);
+  });
+
+});
