@@ -1,4 +1,4 @@
-import { isParseError, readU32, writeU16, writeU32 } from '@rtcstack/common';
+import { isParseError, readU16, readU32, writeU16, writeU32 } from '@rtcstack/common';
 import { ChunkType, DataFlag, ReconfigResult, CauseCode, ParamType, EDMID_DTLS } from './constants.ts';
 import {
   encodeChunk,
@@ -15,6 +15,7 @@ import { readChecksum, writeChecksum } from './crc32c.ts';
 import { scanInitParams, type InitParam } from './param.ts';
 import {
   cookieWhileShuttingDown,
+  noUserData,
   staleCookie,
   unrecognizedChunk,
   unrecognizedParams,
@@ -284,8 +285,10 @@ export class SctpAssociation {
       p = decodePacket(packet, !(this.options.zeroChecksum && packet.length >= 12 && readChecksum(packet) === 0));
     } catch (e) {
       if (e instanceof ChecksumError) this.stats.badChecksum++;
-      else if (isParseError(e)) this.stats.parseErrors++;
-      else throw e;
+      else if (isParseError(e)) {
+        this.stats.parseErrors++;
+        if (e.field === 'data.userData') this.onEmptyData(packet);
+      } else throw e;
       return;
     }
     if (p.destinationPort !== this.options.localPort || p.sourcePort !== this.options.remotePort) {
@@ -554,6 +557,28 @@ export class SctpAssociation {
         }
       }
       this.checkDeferredReset();
+    }
+  }
+
+  /**
+   * §6.2: a DATA chunk with no user data (length 16) MUST be answered with ABORT "No User Data".
+   * The packet failed to decode, so check by hand that it is the peer's (our tag, our ports,
+   * §8.5) before tearing the association down; anything else stays a dropped, counted packet.
+   */
+  private onEmptyData(packet: Uint8Array): void {
+    const s = this._state;
+    if (s === AssociationState.CLOSED || s === AssociationState.COOKIE_WAIT || this.peerTag === 0) return;
+    if (readU32(packet, 4) !== this.localTag) return;
+    if (readU16(packet, 0) !== this.options.remotePort || readU16(packet, 2) !== this.options.localPort) return;
+    for (let at = 12; at + 4 <= packet.length; ) {
+      const len = readU16(packet, at + 2);
+      if (len < 4) return;
+      if (packet[at] === ChunkType.DATA && len === 16 && at + 8 <= packet.length) {
+        this.sendRaw(this.peerTag, [encodeChunk({ type: ChunkType.ABORT, tBit: false, causes: [noUserData(readU32(packet, at + 4))] })]);
+        this.close('abort', [noUserData(readU32(packet, at + 4))]);
+        return;
+      }
+      at += pad4(len);
     }
   }
 

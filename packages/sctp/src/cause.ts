@@ -45,6 +45,12 @@ export const unrecognizedParams = (params: readonly Uint8Array[]): ErrorCause =>
   return { code: CauseCode.UNRECOGNIZED_PARAMETERS, value: w.finish() };
 };
 
+/** No User Data (§3.3.10.9): the TSN of the DATA chunk that carried none. */
+export const noUserData = (tsn: number): ErrorCause => ({
+  code: CauseCode.NO_USER_DATA,
+  value: new ByteWriter(4).u32(tsn).finish(),
+});
+
 /** Cookie Received While Shutting Down (§3.3.10.10). */
 export const cookieWhileShuttingDown = (): ErrorCause => ({
   code: CauseCode.COOKIE_RECEIVED_WHILE_SHUTTING_DOWN,

@@ -244,6 +244,48 @@ describe('verification tag rules (RFC 9260 §8.5) and checksum', () => {
   });
 });
 
+describe('DATA with no user data (RFC 9260 §6.2)', () => {
+  /** A DATA chunk of length 16 (header only) with TSN 0x01020304, in a packet from b to a. */
+  const emptyData = (vtag: number, srcPort = 5000): Uint8Array => {
+    const p = new Uint8Array(12 + 16);
+    p[0] = srcPort >> 8;
+    p[1] = srcPort & 0xff;
+    p[2] = 0x13;
+    p[3] = 0x88;
+    writeU32(p, 4, vtag);
+    p.set([0, 3, 0, 16, 1, 2, 3, 4], 12); // DATA, B+E, length 16, TSN
+    writeChecksum(p);
+    return p;
+  };
+  const cases = [
+    { name: 'from the peer (our tag): ABORT "No User Data" with the TSN, association closed', tag: 'own', port: 5000, aborts: true },
+    { name: 'with a wrong verification tag: dropped and counted, association kept', tag: 'wrong', port: 5000, aborts: false },
+    { name: 'from another port: dropped and counted, association kept', tag: 'own', port: 5001, aborts: false },
+  ] as const;
+  for (const c of cases) {
+    it(c.name, () => {
+      const { a, b } = handPair();
+      establish(a, b);
+      const tag = c.tag === 'own' ? a.verificationTags.local : (a.verificationTags.local ^ 1) >>> 0;
+      a.handleInput(1, emptyData(tag, c.port));
+      expect(a.stats.parseErrors).toBe(1);
+      const out = drain(a);
+      expect(a.state).toBe(c.aborts ? 'CLOSED' : 'ESTABLISHED');
+      if (!c.aborts) {
+        expect(out.packets.length).toBe(0);
+        return;
+      }
+      const abort = decodePacket(first(out.packets));
+      expect(abort.verificationTag).toBe(b.verificationTags.local);
+      const chunk = abort.chunks[0];
+      expect(chunk).toMatchObject({ type: ChunkType.ABORT, tBit: false });
+      expect('causes' in chunk && chunk.causes.map((x) => [x.code, readU32(x.value, 0)])).toEqual([[9, 0x01020304]]);
+      b.handleInput(2, first(out.packets));
+      expect(b.state).toBe('CLOSED');
+    });
+  }
+});
+
 describe('unknown chunks and parameters by their upper two bits (§3.2, §3.2.1)', () => {
   const cases = [
     { type: 0x3f, bits: '00', delivered: false, reported: false },
