@@ -107,6 +107,7 @@ export class IceAgent {
   private readonly rto: number;
   private readonly checkRc: number;
   private readonly nominationDelay: number;
+  private readonly immediateNomination: boolean;
   private readonly consentInterval: number;
   private readonly consentTimeout: number;
   private readonly disconnectedTimeout: number;
@@ -158,6 +159,7 @@ export class IceAgent {
     this.rto = options.rto ?? 500;
     this.checkRc = options.checkRc ?? 7;
     this.nominationDelay = options.nominationDelay ?? 100;
+    this.immediateNomination = options.immediateNomination ?? false;
     this.consentInterval = options.consentInterval ?? 5000;
     this.consentTimeout = options.consentTimeout ?? 30_000;
     this.disconnectedTimeout = options.disconnectedTimeout ?? 3000;
@@ -822,7 +824,10 @@ export class IceAgent {
   }
 
   private maybeNominate(now: number): void {
-    this.nomination(now, true);
+    // nomination() returns `now` only when it acted: the nominated pair heads the triggered queue.
+    if (this.nomination(now, true) !== now) return;
+    // Opt-in: do not wait for the next Ta slot (types.ts, immediateNomination, for the trade-off).
+    if (this.immediateNomination && now < this.lastCheckAt + this.ta) this.sendNextCheck(now);
   }
 
   /** Pick the selected pair: the best nominated valid pair of the current generation. */
@@ -881,6 +886,8 @@ export class IceAgent {
       this.transactions.handleMessage(now, msg, remote);
       this.drainTransactions(now);
       this.responseLocal = undefined;
+      // A success may settle the nomination (§8.1.1): decide now, not one timer wake-up later.
+      this.maybeNominate(now);
       return;
     }
     // Not STUN: DTLS, SRTP, ... only from a pair a check has vouched for.

@@ -40,8 +40,21 @@ export interface IceAgentOptions {
   readonly checkRc?: number;
   /** The 64-bit tie-breaker (§7.1.1); random when absent. */
   readonly tieBreaker?: bigint;
-  /** Controlling agent: how long after the first valid pair to wait for a better one before nominating (ms, default 100). */
+  /**
+   * Controlling agent: how long after the first valid pair to wait for a better one before
+   * nominating (ms, default 100). 0: nominate the first valid pair at once (decided when its
+   * success response arrives; a better pair still being checked is not waited for).
+   */
   readonly nominationDelay?: number;
+  /**
+   * Controlling agent: send the nominating check (USE-CANDIDATE, §8.1.1) as soon as the
+   * nomination is decided, instead of at the next Ta slot. Default false. Saves up to one Ta
+   * (with nominationDelay 0: the nomination follows the first success response immediately).
+   * Trade-off: one request per nomination sent outside the pacing that RFC 8445 §14.2 asks for
+   * ("MUST NOT be sent more often than once every 5 ms"); it goes to a pair whose check just
+   * succeeded, so it is one small STUN request on a path proven to work, never a burst.
+   */
+  readonly immediateNomination?: boolean;
   /** RFC 7675 consent check interval (ms, default 5000, randomised 0.8–1.2×). */
   readonly consentInterval?: number;
   /** RFC 7675 §5.1: consent lost after this long without a response (ms, default 30000). */
