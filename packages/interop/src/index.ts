@@ -1,12 +1,11 @@
 /**
- * @rtcstack/interop: the harness that puts our stack in front of peers nobody here wrote.
- *   launchChromium()   Debian chromium via playwright-core, flags from DESIGN.md, page at http://localhost
- *   BrowserPeer        an RTCPeerConnection inside that page, driven from Node
- *   netns helpers      run Chromium (and its peer) in a network namespace holding only `lo`
+ * @rtcstack/interop: what runs without a browser driver. Only Node built-ins and @rtcstack/*.
+ *   startWhipServer()   the demo's HTTP server: the page and a WHIP-style (RFC 9725) endpoint
+ *   WhipSession         one call: our RTCPeerConnection answering a POSTed offer
+ *   netns helpers       run a program in a network namespace holding only `lo` (cli/isolated.ts)
+ *
+ * The Chromium harness (launcher, page helper, BrowserLink, MinimalAnsweringPeer) needs
+ * playwright-core, a devDependency, so it lives in test/support/, not here.
  */
 export * from './netns.ts';
-export * from './chromium.ts';
-export * from './page-helper.ts';
-export * from './minimal-peer.ts';
-export * from './browser-link.ts';
 export * from './whip/index.ts';

@@ -11,7 +11,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { canIsolate, chromiumAvailable, chromiumSkipReason, insideIsolatedNamespace } from '../src/index.ts';
+import { canIsolate, insideIsolatedNamespace } from '../src/index.ts';
+import { chromiumAvailable, chromiumSkipReason } from './support/chromium.ts';
 
 const skip = chromiumSkipReason();
 if (skip) console.warn(skip);

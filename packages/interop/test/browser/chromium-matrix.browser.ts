@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RTCDataChannel } from '@rtcstack/webrtc';
 import { AudioTrack } from '@rtcstack/webrtc';
-import { chromiumAvailable, launchChromium, type ChromiumSession } from '../../src/index.ts';
+import { chromiumAvailable, launchChromium, type ChromiumSession } from '../support/chromium.ts';
 import {
   DIRECTIONS,
   browserCall,

@@ -3,7 +3,9 @@
  * and a raw WHIP-style POST (RFC 9725) of Chromium's offer from Node, then DELETE.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BrowserPeer, chromiumAvailable, launchChromium, startWhipServer, type ChromiumSession, type WhipServer } from '../../src/index.ts';
+import { startWhipServer, type WhipServer } from '../../src/index.ts';
+import { chromiumAvailable, launchChromium, type ChromiumSession } from '../support/chromium.ts';
+import { BrowserPeer } from '../support/page-helper.ts';
 import { until } from '../support/call-support.ts';
 
 let session: ChromiumSession;

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeHandshakeFragments, decodeRecords, type SrtpProfileName } from '@rtcstack/dtls';
 import { ChunkType, decodeDcep, decodePacket, type AnyChunk, type DataChunk, type InitChunk } from '@rtcstack/sctp';
 import { decodeMessage } from '@rtcstack/stun';
-import { BrowserPeer, MinimalAnsweringPeer, NETNS_ENV, chromiumAvailable, launchChromium, type ChromiumSession } from '../../src/index.ts';
+import { NETNS_ENV } from '../../src/index.ts';
+import { chromiumAvailable, launchChromium, type ChromiumSession } from '../support/chromium.ts';
+import { MinimalAnsweringPeer } from '../support/minimal-peer.ts';
+import { BrowserPeer } from '../support/page-helper.ts';
 
 const USE_CANDIDATE = 0x0025; // RFC 8445 §16.1
 const GOOG_NETWORK_INFO = 0xc057; // Chromium's vendor attribute (network id and cost)

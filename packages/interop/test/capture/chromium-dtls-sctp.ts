@@ -1,6 +1,6 @@
 /**
  * Captures what this machine's Chromium sends when it calls a peer made of our layers (see
- * src/minimal-peer.ts): its DTLS ClientHello datagrams (before and after our HelloVerifyRequest)
+ * test/support/minimal-peer.ts): its DTLS ClientHello datagrams (before and after our HelloVerifyRequest)
  * and its SCTP packets (INIT, COOKIE ECHO, DCEP DATA_CHANNEL_OPEN) as decrypted from DTLS
  * application data. NOT run by the test suite. As root it isolates itself (lo only):
  *
@@ -10,7 +10,9 @@
  * datagrams copied from it, cited "captured from Chromium 156".
  */
 import { writeFileSync } from 'node:fs';
-import { BrowserPeer, MinimalAnsweringPeer, launchChromium } from '../../src/index.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { MinimalAnsweringPeer } from '../support/minimal-peer.ts';
+import { BrowserPeer } from '../support/page-helper.ts';
 
 const out = process.argv[2] ?? 'chromium-dtls-sctp-capture.json';
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

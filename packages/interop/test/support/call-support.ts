@@ -5,7 +5,8 @@
  */
 import { decodeRtcp } from '@rtcstack/rtp-rtcp';
 import { AudioTrack, RTCPeerConnection, udpTransport, type CoreOutput, type RTCDataChannel } from '@rtcstack/webrtc';
-import { BrowserLink, BrowserPeer, type PageEvent } from '../../src/index.ts';
+import { BrowserLink } from './browser-link.ts';
+import { BrowserPeer, type PageEvent } from './page-helper.ts';
 import type { Page } from 'playwright-core';
 
 export type Direction = 'ours' | 'browser';

@@ -7,7 +7,7 @@
 import type { Address } from '@rtcstack/common';
 import { G711Packetizer, ToneGenerator, audioLevel, decodeRtp, depacketizeG711, encodeRtpInto, rtpEncodedLength } from '@rtcstack/rtp-rtcp';
 import type { RTCPeerConnection as OurPc } from '@rtcstack/webrtc';
-import type { PageEvent } from '../../src/index.ts';
+import type { PageEvent } from './page-helper.ts';
 import type { RemoteSide } from './call-support.ts';
 
 type Werift = typeof import('werift');

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { namespacedCommand } from './netns.ts';
+import { namespacedCommand } from '../../src/netns.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -42,7 +42,7 @@ export interface ChromiumOptions {
   /** Extra routes: path -> body, content type. */
   readonly routes?: Readonly<Record<string, { readonly body: string; readonly contentType: string }>>;
   /**
-   * Run the browser process inside this network namespace (see netns.ts). Playwright drives it
+   * Run the browser process inside this network namespace (see src/netns.ts). Playwright drives it
    * over a pipe, so control still works; only a peer inside the same namespace can reach it.
    */
   readonly netns?: string;
