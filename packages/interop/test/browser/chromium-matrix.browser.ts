@@ -20,6 +20,7 @@ import {
   pattern,
   until,
   type BrowserCall,
+  type Direction,
 } from '../support/call-support.ts';
 import { defineDataChannelTests } from '../support/data-channel-matrix.ts';
 
@@ -47,38 +48,39 @@ for (const direction of DIRECTIONS) {
     defineDataChannelTests(direction, () => ({ ours: call.ours, remote: call.chrome, chat: call.chat }));
 
     test("audio both ways: our G.711 tone plays in Chromium; Chromium's Opus passes our SRTP and RTCP", async () => {
-      const inbound = async () => (await call.chrome.stats()).find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
-      await until(() => call.ours.media.rtp > 50, 10_000, 'RTP from Chromium');
-      const first = await inbound();
-      await new Promise((r) => setTimeout(r, 1500));
-      const later = await inbound();
-      expect(Number(later?.packetsReceived)).toBeGreaterThan(Number(first?.packetsReceived) + 50);
-      // Near zero: none in a quiet 1.5 s window, at most 2 % over the call (data bursts before).
-      expect(Number(later?.packetsLost) - Number(first?.packetsLost)).toBeLessThanOrEqual(1);
-      expect(Number(later?.packetsLost)).toBeLessThanOrEqual(Math.ceil(Number(later?.packetsReceived) * 0.02));
-      expect(Number(later?.audioLevel)).toBeGreaterThan(0);
-      const codec = (await call.chrome.stats()).find((s) => s.id === later?.codecId);
-      expect(String(codec?.mimeType)).toMatch(/audio\/(PCMU|PCMA)/);
-      // Chromium's fake microphone: every packet authenticated, every RTCP compound parses.
-      const m = call.ours.media;
-      const out = (await call.chrome.stats()).find((s) => s.type === 'outbound-rtp' && s.kind === 'audio');
-      const why = `SRTP in ${m.srtpIn} -> RTP out ${m.rtp}, SRTCP in ${m.srtcpIn} -> RTCP out ${m.rtcp}; srtp ${JSON.stringify(call.ours.pc.core.srtp?.stats)}; Chromium nackCount ${String(out?.nackCount)} retransmitted ${String(out?.retransmittedPacketsSent)}`;
-      expect(call.ours.pc.core.stats.srtpFailures, why).toBe(0);
-      expect(m.rtcpErrors).toEqual([]);
-      await until(() => call.ours.media.rtcp > 0, 10_000, 'RTCP from Chromium');
-      const transport = (await call.chrome.stats()).find((s) => s.type === 'transport');
-      negotiatedProfiles.add(String(transport?.srtpCipher));
-      expect(transport?.dtlsRole).toBe(direction === 'ours' ? 'client' : 'server');
+      negotiatedProfiles.add(await expectAudioBothWays(call, direction));
+    }, 30_000);
+  });
+}
+
+// Our peer offers only AEAD_AES_256_GCM (RFC 7714 §14.2) in use_srtp: Chromium offers it too (its
+// ClientHello lists it, chromium-dtls.json), so either DTLS role must settle on it.
+for (const direction of DIRECTIONS) {
+  describe(`Chromium, SRTP_AEAD_AES_256_GCM, ${offererName(direction)}`, () => {
+    let call: BrowserCall;
+    beforeAll(async () => {
+      call = await browserCall(session.page, direction, { chat: false, srtpProfiles: ['SRTP_AEAD_AES_256_GCM'] });
+    });
+    afterAll(async () => {
+      await call?.close();
+    });
+
+    test('audio both ways under AEAD_AES_256_GCM (both sides report it)', async () => {
+      const cipher = await expectAudioBothWays(call, direction);
+      expect(cipher).toBe('SRTP_AEAD_AES_256_GCM');
+      const ours = [...(await call.ours.pc.getStats()).values()].find((s) => s.type === 'transport');
+      expect(ours?.srtpCipher).toBe('SRTP_AEAD_AES_256_GCM');
+      negotiatedProfiles.add(cipher);
     }, 30_000);
   });
 }
 
 describe('Chromium, across both directions', () => {
-  test('SRTP profiles negotiated with Chromium', () => {
-    // Chromium as DTLS client lets our server pick AEAD_AES_128_GCM; as server it picks AES_CM_128_HMAC_SHA1_80.
-    expect([...negotiatedProfiles].sort()).toEqual(['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_HMAC_SHA1_80']);
+  test('each SRTP profile Chromium offers is negotiated with our RTCPeerConnection', () => {
+    // Default profiles: Chromium as DTLS client lets our server pick AEAD_AES_128_GCM; as server it
+    // picks AES_CM_128_HMAC_SHA1_80. AEAD_AES_256_GCM when our peer offers only that.
+    expect([...negotiatedProfiles].sort()).toEqual(['SRTP_AEAD_AES_128_GCM', 'SRTP_AEAD_AES_256_GCM', 'SRTP_AES128_CM_HMAC_SHA1_80']);
   });
-  test.todo('SRTP_AEAD_AES_256_GCM media with our RTCPeerConnection (needs an srtpProfiles option on it; the layer-level peer in harness.browser.ts negotiates it with Chromium and authenticates Chromium SRTP under it)');
 });
 
 for (const direction of DIRECTIONS) {
@@ -169,4 +171,34 @@ for (const direction of DIRECTIONS) {
       }
     });
   });
+}
+
+/**
+ * Audio both ways on a connected call: our G.711 tone plays in Chromium (inbound-rtp
+ * packetsReceived grows, packetsLost near zero, audioLevel > 0) and Chromium's Opus passes our
+ * SRTP (no failure) and RTCP (every compound parses). Returns Chromium's transport srtpCipher.
+ */
+async function expectAudioBothWays(call: BrowserCall, direction: Direction): Promise<string> {
+  const inbound = async () => (await call.chrome.stats()).find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
+  await until(() => call.ours.media.rtp > 50, 10_000, 'RTP from Chromium');
+  const first = await inbound();
+  await new Promise((r) => setTimeout(r, 1500));
+  const later = await inbound();
+  expect(Number(later?.packetsReceived)).toBeGreaterThan(Number(first?.packetsReceived) + 50);
+  // Near zero: none in a quiet 1.5 s window, at most 2 % over the call (data bursts before).
+  expect(Number(later?.packetsLost) - Number(first?.packetsLost)).toBeLessThanOrEqual(1);
+  expect(Number(later?.packetsLost)).toBeLessThanOrEqual(Math.ceil(Number(later?.packetsReceived) * 0.02));
+  expect(Number(later?.audioLevel)).toBeGreaterThan(0);
+  const codec = (await call.chrome.stats()).find((s) => s.id === later?.codecId);
+  expect(String(codec?.mimeType)).toMatch(/audio\/(PCMU|PCMA)/);
+  // Chromium's fake microphone: every packet authenticated, every RTCP compound parses.
+  const m = call.ours.media;
+  const out = (await call.chrome.stats()).find((s) => s.type === 'outbound-rtp' && s.kind === 'audio');
+  const why = `SRTP in ${m.srtpIn} -> RTP out ${m.rtp}, SRTCP in ${m.srtcpIn} -> RTCP out ${m.rtcp}; srtp ${JSON.stringify(call.ours.pc.core.srtp?.stats)}; Chromium nackCount ${String(out?.nackCount)} retransmitted ${String(out?.retransmittedPacketsSent)}`;
+  expect(call.ours.pc.core.stats.srtpFailures, why).toBe(0);
+  expect(m.rtcpErrors).toEqual([]);
+  await until(() => call.ours.media.rtcp > 0, 10_000, 'RTCP from Chromium');
+  const transport = (await call.chrome.stats()).find((s) => s.type === 'transport');
+  expect(transport?.dtlsRole).toBe(direction === 'ours' ? 'client' : 'server');
+  return String(transport?.srtpCipher);
 }

@@ -4,6 +4,7 @@
  * independent check of every RTCP packet our peer receives.
  */
 import { decodeRtcp } from '@rtcstack/rtp-rtcp';
+import type { SrtpProfileName } from '@rtcstack/dtls';
 import { AudioTrack, RTCPeerConnection, udpTransport, type CoreOutput, type RTCDataChannel } from '@rtcstack/webrtc';
 import { BrowserLink } from './browser-link.ts';
 import { BrowserPeer, type PageEvent } from './page-helper.ts';
@@ -39,7 +40,7 @@ export interface OurPeer {
   readonly remoteChannels: Map<string, RTCDataChannel>;
 }
 
-export function ourPeer(config: ConstructorParameters<typeof RTCPeerConnection>[0] = {}): OurPeer {
+export function ourPeer(config: ConstructorParameters<typeof RTCPeerConnection>[0] = {}, srtpProfiles?: readonly SrtpProfileName[]): OurPeer {
   const media: MediaTally = { rtp: 0, rtcp: 0, srtpIn: 0, srtcpIn: 0, rtcpErrors: [] };
   const tap = (dir: 'in' | 'out', d: Uint8Array): void => {
     if (dir !== 'in' || d[0] < 128 || d[0] > 191) return;
@@ -57,7 +58,7 @@ export function ourPeer(config: ConstructorParameters<typeof RTCPeerConnection>[
       }
     }
   };
-  const pc = new RTCPeerConnection(config, { transport: udpTransport({ hostAddresses: ['127.0.0.1'], tap }), onCoreOutput });
+  const pc = new RTCPeerConnection(config, { transport: udpTransport({ hostAddresses: ['127.0.0.1'], tap }), onCoreOutput, ...(srtpProfiles ? { srtpProfiles } : {}) });
   const remoteChannels = new Map<string, RTCDataChannel>();
   pc.addEventListener('datachannel', (e) => {
     const ch = (e as Event & { channel: RTCDataChannel }).channel;
@@ -82,11 +83,13 @@ export interface CallOptions {
   readonly browserAudio?: boolean;
   /** The offerer creates a "chat" data channel (default true). */
   readonly chat?: boolean;
+  /** Our peer's use_srtp profiles, preferred first (default: the peer connection's). */
+  readonly srtpProfiles?: readonly SrtpProfileName[];
 }
 
 /** A connected call; the offerer adds media and the "chat" channel before its offer. */
 export async function browserCall(page: Page, direction: Direction, o: CallOptions = {}): Promise<BrowserCall> {
-  const ours = ourPeer();
+  const ours = ourPeer({}, o.srtpProfiles);
   const chrome = await BrowserPeer.create(page);
   const link = new BrowserLink(ours.pc, chrome);
   const wantChat = o.chat ?? true;
