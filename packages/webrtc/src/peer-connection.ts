@@ -500,7 +500,19 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
   private rollbackRemote(): void {
     this.pendingRemote = null;
     this.remoteInfo = this.currentRemote ? readRemoteDescription(this.currentRemote.sdp, this.currentRemote.type === 'offer' ? 'offer' : 'answer') : undefined;
-    this.sections = this.sections.filter((s) => !s.transceiver || s.transceiver.currentDirection !== null || s.kind === 'application');
+    // §4.4.1.5 rollback: only m= sections negotiated before the offer stay; transceivers the offer
+    // associated lose their mid.
+    const negotiated = this.currentLocal ? this.sections.filter((s) => this.currentLocal?.sdp.includes(`a=mid:${s.mid}\r\n`)) : [];
+    for (const t of this.transceivers) if (!negotiated.some((s) => s.transceiver === t)) t.mid = null;
+    // ... and transceivers the offer created, never given a track by addTrack, are stopped and removed.
+    for (let i = this.transceivers.length - 1; i >= 0; i--) {
+      const t = this.transceivers[i];
+      if (t.createdByRemoteOffer && !t.firedSend && t.mid === null) {
+        t.stop();
+        this.transceivers.splice(i, 1);
+      }
+    }
+    this.sections = negotiated;
     // New credentials made for the peer's ICE restart go with its offer.
     if (!this.iceRestartNeeded) this.pendingCredentials = undefined;
     this.lastCreatedAnswer = '';
@@ -566,7 +578,11 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
         let t = existing?.transceiver ?? this.transceivers.find((x) => x.mid === m.mid);
         if (!t && !m.rejected) {
           // An unassociated transceiver we added with addTrack can take the section (JSEP §5.10).
-          t = this.transceivers.find((x) => x.mid === null && !x.stopped && x.kind === 'audio') ?? this.newTransceiver('recvonly', null);
+          t = this.transceivers.find((x) => x.mid === null && !x.stopped && x.kind === 'audio');
+          if (!t) {
+            t = this.newTransceiver('recvonly', null);
+            t.createdByRemoteOffer = true;
+          }
           t.mid = m.mid;
         }
         return { mid: m.mid, kind: 'audio', ...(t ? { transceiver: t } : {}), rejected: m.rejected };
@@ -998,6 +1014,7 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
   }
 
   private setSignaling(s: RTCSignalingState): void {
+    if (s === 'stable') for (const t of this.transceivers) t.createdByRemoteOffer = false;
     if (s === this._signalingState) return;
     this._signalingState = s;
     this.fire(new Event('signalingstatechange'));

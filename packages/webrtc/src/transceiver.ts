@@ -90,6 +90,8 @@ export class RTCRtpTransceiver {
   firedTrack = false;
   /** The sender has been used to send (addTrack must not reuse it, webrtc-pc §4.4.3.1). */
   firedSend = false;
+  /** Made by setRemoteDescription(offer) (webrtc-pc §4.4.1.5); a rollback of that offer removes it. */
+  createdByRemoteOffer = false;
   remoteStreams: MediaStream[] = [];
   private _direction: RTCRtpTransceiverDirection;
   private _stopped = false;

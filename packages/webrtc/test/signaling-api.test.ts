@@ -137,3 +137,37 @@ describe('signaling through the API (webrtc-pc §4.4.1.5-6)', () => {
     b.pc.close();
   });
 });
+
+describe('remote rollback forgets what the rolled-back offer proposed (webrtc-pc §4.4.1.5)', () => {
+  test('a first remote offer with a data section, rolled back: our own offer has no m=application', async () => {
+    const { a, b } = simPeers(44);
+    b.pc.createDataChannel('y');
+    await a.pc.setRemoteDescription(await b.pc.createOffer());
+    await a.pc.setRemoteDescription({ type: 'rollback' });
+    a.pc.addTransceiver('audio');
+    const offer = (await a.pc.createOffer()).sdp!;
+    expect(offer).toMatch(/^m=audio /m);
+    expect(offer).not.toMatch(/^m=application /m);
+    a.pc.close();
+    b.pc.close();
+  });
+
+  test('a remote offer rolled back in a negotiated call keeps the negotiated sections and mids', async () => {
+    const { a, b } = simPeers(45);
+    a.pc.createDataChannel('x');
+    await a.pc.setLocalDescription(await a.pc.createOffer());
+    await b.pc.setRemoteDescription(a.pc.localDescription!);
+    await b.pc.setLocalDescription(await b.pc.createAnswer());
+    await a.pc.setRemoteDescription(b.pc.localDescription!);
+    b.pc.addTransceiver('audio');
+    await a.pc.setRemoteDescription(await b.pc.createOffer()); // adds an audio section at a
+    expect(a.pc.getTransceivers()[0]?.mid).not.toBeNull();
+    await a.pc.setLocalDescription({ type: 'rollback' });
+    expect(a.pc.getTransceivers().every((t) => t.mid === null)).toBe(true);
+    const offer = (await a.pc.createOffer()).sdp!;
+    expect(offer).toMatch(/^m=application /m);
+    expect(offer).not.toMatch(/^m=audio /m);
+    a.pc.close();
+    b.pc.close();
+  });
+});
