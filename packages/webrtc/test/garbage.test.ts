@@ -104,4 +104,46 @@ describe('garbage of every first-byte class at a connected peer (RFC 7983 §7)',
     a.pc.close();
     b.pc.close();
   });
+
+  test('every one-byte corruption of a real DTLS application-data record is dropped and counted', async () => {
+    const sent: Uint8Array[] = [];
+    const { net, a, b } = simPeers(78, { delayMs: 10 }, {
+      onWire: (e) => {
+        if (e.dir === 'out' && e.cls === 'dtls') sent.push(e.data);
+      },
+    });
+    trickle(a.pc, b.pc);
+    const chA = a.pc.createDataChannel('chat');
+    let chB: RTCDataChannel | undefined;
+    b.pc.ondatachannel = (e) => {
+      chB = (e as Event & { channel: RTCDataChannel }).channel;
+    };
+    await negotiate(a.pc, b.pc);
+    expect(await runUntil(net, () => chA.readyState === 'open' && chB?.readyState === 'open')).toBe(true);
+    // A record both peers sent after the handshake: content type 23 (application_data), epoch 1.
+    const record = sent.find((d) => d[0] === 23 && d[3] === 0 && d[4] === 1)!;
+    expect(record).toBeDefined();
+    // It came from one of them; inject its corruptions at the other, from the sender's address.
+    for (const victim of [a, b]) {
+      const core = victim.pc.core;
+      const pair = core.selectedPair!;
+      const from = { address: pair.remote.address, port: pair.remote.port };
+      const to = pair.local.base ?? { address: pair.local.address, port: pair.local.port };
+      const before = dropped(core);
+      for (let i = 0; i < record.length; i++) {
+        const d = record.slice();
+        d[i] ^= 0x40;
+        core.handleDatagram(net.now, d, from, to);
+      }
+      // One record from the other peer replayed as-is (or, at its sender, a record from "itself").
+      core.handleDatagram(net.now, record.slice(), from, to);
+      expect(dropped(core) - before).toBe(record.length + 1);
+    }
+    const gotB: unknown[] = [];
+    chB!.onmessage = (e) => gotB.push((e as MessageEvent).data);
+    chA.send('after the noise');
+    expect(await runUntil(net, () => gotB.length === 1, 5_000)).toBe(true);
+    a.pc.close();
+    b.pc.close();
+  });
 });
