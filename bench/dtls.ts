@@ -9,7 +9,10 @@
  *   memory    an in-memory pipe with one setImmediate hop per datagram: the handshake's own cost
  *             (crypto + codecs + state machines), without the kernel
  * Median and p90 of N handshakes each after a warm-up; the two stacks alternate handshake by
- * handshake so that both see the same machine load.
+ * handshake so that both see the same machine load. Besides wall time, the CPU time of this
+ * process during each handshake (process.cpuUsage: both endpoints of a stack run here), which a
+ * loaded machine disturbs much less. A third row runs our server with cookieExchange: false
+ * (no HelloVerifyRequest round trip, as a peer connection may after ICE; werift unchanged).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { DtlsUdpConnection } from '../packages/dtls/src/udp.ts';
@@ -29,10 +32,10 @@ const certA = generateCertificate({ now: Date.now() });
 const certB = generateCertificate({ now: Date.now() });
 
 /** One handshake with our endpoints; resolves when both sides are connected. */
-async function ours(): Promise<number> {
+async function ours(cookieExchange = true): Promise<number> {
   const t0 = performance.now();
   const c = new DtlsEndpoint({ role: 'client', certificate: certA, srtpProfiles: ['SRTP_AES128_CM_HMAC_SHA1_80'], expectedFingerprints: [{ algorithm: 'sha-256', value: fingerprint(certB.der, 'sha-256') }] });
-  const s = new DtlsEndpoint({ role: 'server', certificate: certB, srtpProfiles: ['SRTP_AES128_CM_HMAC_SHA1_80'], expectedFingerprints: [{ algorithm: 'sha-256', value: fingerprint(certA.der, 'sha-256') }] });
+  const s = new DtlsEndpoint({ role: 'server', certificate: certB, srtpProfiles: ['SRTP_AES128_CM_HMAC_SHA1_80'], expectedFingerprints: [{ algorithm: 'sha-256', value: fingerprint(certA.der, 'sha-256') }], cookieExchange });
   c.start(0);
   let done = 0;
   for (let guard = 0; done < 2 && guard < 100; guard++) {
@@ -149,6 +152,14 @@ function stats(xs: number[]): { median: number; p90: number; mean: number } {
 wCertA = (await CipherContext.createSelfSignedCertificateWithKey({ hash: 4, signature: 3 }, 23)) as WeriftCert;
 wCertB = (await CipherContext.createSelfSignedCertificateWithKey({ hash: 4, signature: 3 }, 23)) as WeriftCert;
 
+/** Wall time of one handshake and the CPU time this process spent during it, ms. */
+async function timed(fn: () => Promise<number>, ms: number[], cpu: number[]): Promise<void> {
+  const c0 = process.cpuUsage();
+  ms.push(await fn());
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
+}
+
 /** Alternates the two stacks handshake by handshake, so both see the same machine load. */
 async function compare(name: string, oursFn: () => Promise<number>, weriftFn: () => Promise<number>) {
   for (let i = 0; i < warmup; i++) {
@@ -157,31 +168,38 @@ async function compare(name: string, oursFn: () => Promise<number>, weriftFn: ()
   }
   const o: number[] = [];
   const w: number[] = [];
+  const oc: number[] = [];
+  const wc: number[] = [];
   for (let i = 0; i < runs; i++) {
     if (i % 2) {
-      o.push(await oursFn());
-      w.push(await weriftFn());
+      await timed(oursFn, o, oc);
+      await timed(weriftFn, w, wc);
     } else {
-      w.push(await weriftFn());
-      o.push(await oursFn());
+      await timed(weriftFn, w, wc);
+      await timed(oursFn, o, oc);
     }
   }
   const so = stats(o);
   const sw = stats(w);
+  const co = stats(oc).median;
+  const cw = stats(wc).median;
   return {
     mode: name,
     oursMs: { median: +so.median.toFixed(3), p90: +so.p90.toFixed(3) },
     weriftMs: { median: +sw.median.toFixed(3), p90: +sw.p90.toFixed(3) },
     ratio: +(so.median / sw.median).toFixed(3),
+    cpuMs: { ours: +co.toFixed(3), werift: +cw.toFixed(3), ratio: +(co / cw).toFixed(3) },
   };
 }
 
-const results = [await compare('loopback', oursLoopback, weriftLoopback), await compare('memory', ours, werift)];
+const results = [await compare('loopback', oursLoopback, weriftLoopback), await compare('memory', () => ours(), werift), await compare('memory, our server without cookie exchange', () => ours(false), werift)];
 if (asJson) console.log(JSON.stringify({ bench: 'dtls-handshake', runs, warmup, target: 'ratio <= 0.5', results }));
 else {
   console.log(`DTLS 1.2 handshake (ECDHE + ECDSA P-256, client certificate, EMS, use_srtp): median of ${runs} after ${warmup} warm-up`);
   for (const r of results) {
-    console.log(`  ${r.mode.padEnd(8)}  ours ${String(r.oursMs.median).padStart(7)} ms (p90 ${r.oursMs.p90})   werift ${String(r.weriftMs.median).padStart(7)} ms (p90 ${r.weriftMs.p90})   ratio ours/werift ${r.ratio}  (target <= 0.5)`);
+    console.log(`  ${r.mode}`);
+    console.log(`    wall  ours ${String(r.oursMs.median).padStart(7)} ms (p90 ${r.oursMs.p90})   werift ${String(r.weriftMs.median).padStart(7)} ms (p90 ${r.weriftMs.p90})   ratio ours/werift ${r.ratio}  (target <= 0.5)`);
+    console.log(`    CPU   ours ${String(r.cpuMs.ours).padStart(7)} ms              werift ${String(r.cpuMs.werift).padStart(7)} ms              ratio ours/werift ${r.cpuMs.ratio}`);
   }
 }
 process.exit(0);
