@@ -73,6 +73,13 @@ export interface CoreStats {
   /** Datagrams of a class that arrived when no layer could take them (e.g. SRTP before keys). */
   droppedNoLayer: number;
   srtpFailures: number;
+  /**
+   * Exceptions other than a layer's own drop-and-count outcomes that reached the socket handler.
+   * Always a bug: the peer connection catches them so one bad datagram cannot kill the process,
+   * counts them here and keeps the last in `lastInternalError` (DESIGN.md, "Codecs and errors").
+   */
+  internalErrors: number;
+  lastInternalError?: unknown;
   bytesSent: number;
   bytesReceived: number;
   packetsSent: number;
@@ -85,6 +92,7 @@ export class PeerConnectionCore {
     demux: newDemuxCounters(),
     droppedNoLayer: 0,
     srtpFailures: 0,
+    internalErrors: 0,
     bytesSent: 0,
     bytesReceived: 0,
     packetsSent: 0,

@@ -842,28 +842,49 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
   private async openTransport(): Promise<void> {
     if (this.transport || this.isClosed) return this.transportOpening;
     const transport = this.transportFactory({
-      onDatagram: (data, remote, local) => {
-        this.core.handleDatagram(this.now(), data, remote, local);
-        this.drain();
-      },
-      onTimer: () => {
-        const now = this.now();
-        if (this.gatherPending) {
-          this.gatherPending = false;
-          this.marks.gatherStart ??= now;
-          this.releaseCandidates();
-          this.core.gather(now);
-        }
-        this.core.handleTimeout(now);
-        this.media.handleTimeout(now);
-        this.drain();
-      },
+      onDatagram: (data, remote, local) =>
+        this.guarded(() => {
+          this.core.handleDatagram(this.now(), data, remote, local);
+          this.drain();
+        }),
+      onTimer: () =>
+        this.guarded(() => {
+          const now = this.now();
+          if (this.gatherPending) {
+            this.gatherPending = false;
+            this.marks.gatherStart ??= now;
+            this.releaseCandidates();
+            this.core.gather(now);
+          }
+          this.core.handleTimeout(now);
+          this.media.handleTimeout(now);
+          this.drain();
+        }),
     });
     this.transport = transport;
     this.transportOpening = transport.open().then((addrs: readonly Address[]) => {
       for (const a of addrs) this.core.addLocalAddress(a);
     });
     return this.transportOpening;
+  }
+
+  /**
+   * The socket handler's last line of defence: layers drop and count bad input themselves, so an
+   * exception here is a bug. Count it, keep it for getStats/debugging, re-arm the timer, and keep
+   * the connection (and the process) alive.
+   */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (e) {
+      this.core.stats.internalErrors++;
+      this.core.stats.lastInternalError = e;
+      try {
+        this.armTimer();
+      } catch {
+        // Nothing more can be done from inside a socket callback.
+      }
+    }
   }
 
   /** Gathering starts in a later task (so icecandidate events follow the sLD promise, as in browsers). */

@@ -128,6 +128,7 @@ export function collectStats(i: StatsInput): RTCStatsReport {
     demux: { ...i.core.stats.demux },
     droppedNoLayer: i.core.stats.droppedNoLayer,
     srtpFailures: i.core.stats.srtpFailures,
+    internalErrors: i.core.stats.internalErrors,
   });
 
   for (const ch of i.channels) {

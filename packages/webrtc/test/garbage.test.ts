@@ -147,3 +147,48 @@ describe('garbage of every first-byte class at a connected peer (RFC 7983 §7)',
     b.pc.close();
   });
 });
+
+describe('the socket handler’s last line of defence (DESIGN.md: never an uncaught exception)', () => {
+  test('an exception inside a layer is counted as an internal error and the call goes on', async () => {
+    const { net, a, b } = simPeers(79);
+    trickle(a.pc, b.pc);
+    const chA = a.pc.createDataChannel('chat');
+    let chB: RTCDataChannel | undefined;
+    b.pc.ondatachannel = (e) => {
+      chB = (e as Event & { channel: RTCDataChannel }).channel;
+    };
+    await negotiate(a.pc, b.pc);
+    expect(await runUntil(net, () => chA.readyState === 'open' && chB?.readyState === 'open')).toBe(true);
+    const got: unknown[] = [];
+    chB!.onmessage = (e) => got.push((e as MessageEvent).data);
+
+    // Simulate a bug: b's core throws on the next datagram it is handed by the transport.
+    const core = b.pc.core;
+    const real = core.handleDatagram.bind(core);
+    let thrown = 0;
+    core.handleDatagram = (...args: Parameters<typeof real>) => {
+      if (thrown === 0) {
+        thrown++;
+        throw new Error('a bug in some layer');
+      }
+      return real(...args);
+    };
+    chA.send('lost to the bug');
+    // Without the guard the exception would escape the simulated socket callback and this throws.
+    await runUntil(net, () => thrown === 1, 2_000);
+    expect(core.stats.internalErrors).toBe(1);
+    expect(String(core.stats.lastInternalError)).toContain('a bug in some layer');
+    const report = [...(await b.pc.getStats()).values()].find((r) => r.type === 'transport') as
+      | Record<string, unknown>
+      | undefined;
+    expect(report?.internalErrors).toBe(1);
+
+    // SCTP retransmits what the bug swallowed; the call is unharmed.
+    chA.send('after the bug');
+    expect(await runUntil(net, () => got.length === 2, 10_000)).toBe(true);
+    expect(got).toEqual(['lost to the bug', 'after the bug']);
+    expect(b.pc.connectionState).toBe('connected');
+    a.pc.close();
+    b.pc.close();
+  });
+});
