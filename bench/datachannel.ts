@@ -15,6 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { SctpTransport, UdpPacketDriver, type DataChannel, type PacketCore } from '@rtcstack/sctp';
 import { DtlsEndpoint, fingerprint, generateCertificate } from '@rtcstack/dtls';
 
@@ -398,8 +399,12 @@ else {
   }
   const werift = results.find((r) => r.stack.startsWith('werift'));
   const ratio = werift ? results[0].mbPerSecond / werift.mbPerSecond : undefined;
+  // CPU seconds for the same 64 MiB: steadier than wall clock on a shared machine, where the
+  // throughput ratio mostly measures how the scheduler treats the processes.
+  const cpuRatio = werift ? werift.cpuSeconds / results[0].cpuSeconds : undefined;
+  const load = loadavg()[0];
   if (flag('json')) {
-    console.log(JSON.stringify({ bench: 'datachannel', bytes: TOTAL, messageSize: MSG, mtu: MTU, results, ratio, errors }, null, 2));
+    console.log(JSON.stringify({ bench: 'datachannel', bytes: TOTAL, messageSize: MSG, mtu: MTU, results, ratio, cpuRatio, loadAverage: load, errors }, null, 2));
   } else {
     console.log(`data channel throughput: ${TOTAL / 1048576} MiB in ${MSG}-byte messages, reliable ordered, two processes, 127.0.0.1`);
     console.log(`${'stack'.padEnd(36)} ${'MB/s'.padStart(8)} ${'seconds'.padStart(8)} ${'CPU s'.padStart(7)} ${'peak RSS MiB'.padStart(13)}`);
@@ -410,6 +415,7 @@ else {
     }
     for (const r of results) if (r.note) console.log(`  ${r.stack}: ${r.note}`);
     if (ratio !== undefined) console.log(`ratio rtcstack (over DTLS) / werift: ${ratio.toFixed(1)}x  (target: 10x)`);
+    if (cpuRatio !== undefined) console.log(`CPU seconds werift / rtcstack (over DTLS): ${cpuRatio.toFixed(1)}x  (load average ${load.toFixed(1)})`);
     for (const e of errors) console.log(e);
   }
   process.exit(0);
