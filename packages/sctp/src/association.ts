@@ -1297,10 +1297,14 @@ export class SctpAssociation {
       case 'outgoingSsnReset': {
         const seq = p.requestSeq;
         if (seq === this.peerNextReqSeq) {
-          if (this.deferredPeerReset?.seq === seq) return; // still waiting for its data
-          const lastTsn = unwrapTsn(p.senderLastTsn, tr.cumulative);
-          this.deferredPeerReset = { seq, lastTsn, streamIds: p.streamIds };
-          this.checkDeferredReset();
+          if (this.deferredPeerReset?.seq !== seq) {
+            const lastTsn = unwrapTsn(p.senderLastTsn, tr.cumulative);
+            this.deferredPeerReset = { seq, lastTsn, streamIds: p.streamIds };
+            this.checkDeferredReset();
+          }
+          // §5.2.2 E2: still waiting for DATA up to the sender's last TSN ("deferred reset
+          // processing"): answer "In progress" to the request and to each retransmission of it.
+          if (this.deferredPeerReset?.seq === seq) this.respond(seq, ReconfigResult.IN_PROGRESS);
         } else if (this.lastPeerResponse && seq === this.lastPeerResponse.seq) {
           this.respond(seq, this.lastPeerResponse.result); // a retransmitted request
         } else this.respond(seq, ReconfigResult.ERROR_BAD_SEQUENCE_NUMBER);

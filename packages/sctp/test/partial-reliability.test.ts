@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makePair, patternBytes } from './harness.ts';
+import { ChunkType, ReconfigResult, decodePacket } from '../src/index.ts';
 
 function lossyPair(loss: number, seed: number) {
   const p = makePair({
@@ -91,6 +92,28 @@ describe('stream reset (RFC 6525)', () => {
     a.assoc.send(net.now, 5, 53, Uint8Array.of(42));
     expect(net.runUntil(() => b.messages.length === 51, 60_000)).toBe(true);
     expect([...b.messages[50].data]).toEqual([42]);
+  });
+});
+
+describe('deferred stream reset (RFC 6525 §5.2.2 E2)', () => {
+  it('a reset request that arrives before the DATA it covers is answered "In progress", then performed once the DATA arrives', () => {
+    const { net, a, b } = makePair({ link: { delayMs: 10 }, keepSent: true });
+    a.assoc.connect(net.now);
+    net.runUntil(() => a.assoc.state === 'ESTABLISHED' && b.assoc.state === 'ESTABLISHED', 5000);
+    let lost = 0;
+    net.addFilter((d) => (d.fromHost === 'a' && d.data[12] === 0 && lost++ === 0 ? 'drop' : undefined)); // the DATA
+    a.assoc.send(net.now, 3, 53, Uint8Array.of(1, 2, 3));
+    a.assoc.resetStreams(net.now, [3]);
+    expect(net.runUntil(() => b.events.some((e) => e.type === 'streamsReset'), 60_000)).toBe(true);
+    // b's RE-CONFIG responses, in order: first "In progress" (6), later "Success - Performed" (1).
+    const results = b.sent
+      .flatMap((p) => decodePacket(p).chunks)
+      .flatMap((c) => (c.type === ChunkType.RE_CONFIG ? c.params : []))
+      .map((x) => (x.kind === 'response' ? x.result : -1));
+    expect(results[0]).toBe(ReconfigResult.IN_PROGRESS);
+    expect(results).toContain(ReconfigResult.SUCCESS_PERFORMED);
+    expect(b.messages.map((m) => [...m.data])).toEqual([[1, 2, 3]]);
+    expect(net.runUntil(() => a.events.some((e) => e.type === 'streamsReset'), 60_000)).toBe(true);
   });
 });
 
