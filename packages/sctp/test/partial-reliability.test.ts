@@ -108,7 +108,7 @@ describe('deferred stream reset (RFC 6525 §5.2.2 E2)', () => {
     // b's RE-CONFIG responses, in order: first "In progress" (6), later "Success - Performed" (1).
     const results = b.sent
       .flatMap((p) => decodePacket(p).chunks)
-      .flatMap((c) => (c.type === ChunkType.RE_CONFIG ? c.params : []))
+      .flatMap((c) => (c.type === ChunkType.RE_CONFIG && 'params' in c ? c.params : []))
       .map((x) => (x.kind === 'response' ? x.result : -1));
     expect(results[0]).toBe(ReconfigResult.IN_PROGRESS);
     expect(results).toContain(ReconfigResult.SUCCESS_PERFORMED);
