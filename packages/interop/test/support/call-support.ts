@@ -3,9 +3,10 @@
  * either direction, waiting with bounded timeouts, collecting channel messages, and an
  * independent check of every RTCP packet our peer receives.
  */
+import { seededRandom } from '@rtcstack/common';
 import { decodeRtcp } from '@rtcstack/rtp-rtcp';
 import type { SrtpProfileName } from '@rtcstack/dtls';
-import { AudioTrack, RTCPeerConnection, udpTransport, type CoreOutput, type RTCDataChannel } from '@rtcstack/webrtc';
+import { AudioTrack, RTCPeerConnection, udpTransport, type CoreOutput, type RTCDataChannel, type TransportFactory } from '@rtcstack/webrtc';
 import { BrowserLink } from './browser-link.ts';
 import { BrowserPeer, type PageEvent } from './page-helper.ts';
 import type { Page } from 'playwright-core';
@@ -29,6 +30,8 @@ export interface MediaTally {
   /** SRTP / SRTCP datagrams as they arrived on the socket (RFC 7983 128..191; RFC 5761 §4 by type). */
   srtpIn: number;
   srtcpIn: number;
+  /** SRTP/SRTCP datagrams handed to our peer byte-identical to one handed earlier (a packet resent twice). */
+  srtpDuplicates: number;
   /** RTCP compounds our RTCP codec rejected (must stay 0). */
   rtcpErrors: string[];
 }
@@ -40,13 +43,51 @@ export interface OurPeer {
   readonly remoteChannels: Map<string, RTCDataChannel>;
 }
 
-export function ourPeer(config: ConstructorParameters<typeof RTCPeerConnection>[0] = {}, srtpProfiles?: readonly SrtpProfileName[]): OurPeer {
-  const media: MediaTally = { rtp: 0, rtcp: 0, srtpIn: 0, srtcpIn: 0, rtcpErrors: [] };
+/** Impairment of the SRTP (not SRTCP) datagrams our peer receives, applied above its socket. */
+export interface Impairment {
+  /** Fraction dropped, 0..1 (seeded, repeatable). */
+  readonly loss: number;
+  /** Delay added to each one that is kept, ms. */
+  readonly delayMs: number;
+}
+
+const isSrtcp = (d: Uint8Array): boolean => d[1] >= 192 && d[1] <= 223; // RFC 5761 §4
+const isSrtpOrSrtcp = (d: Uint8Array): boolean => d[0] >= 128 && d[0] <= 191; // RFC 7983
+
+function impaired(inner: TransportFactory, o: Impairment): TransportFactory {
+  const rng = seededRandom(7983);
+  return (h) =>
+    inner({
+      onTimer: () => h.onTimer(),
+      onDatagram: (d, remote, local) => {
+        if (!isSrtpOrSrtcp(d) || isSrtcp(d)) return h.onDatagram(d, remote, local);
+        if (rng.float() < o.loss) return;
+        setTimeout(() => h.onDatagram(d, remote, local), o.delayMs);
+      },
+    });
+}
+
+export function ourPeer(config: ConstructorParameters<typeof RTCPeerConnection>[0] = {}, srtpProfiles?: readonly SrtpProfileName[], impair?: Impairment): OurPeer {
+  const media: MediaTally = { rtp: 0, rtcp: 0, srtpIn: 0, srtcpIn: 0, srtpDuplicates: 0, rtcpErrors: [] };
   const tap = (dir: 'in' | 'out', d: Uint8Array): void => {
-    if (dir !== 'in' || d[0] < 128 || d[0] > 191) return;
-    if (d[1] >= 192 && d[1] <= 223) media.srtcpIn++;
+    if (dir !== 'in' || !isSrtpOrSrtcp(d)) return;
+    if (isSrtcp(d)) media.srtcpIn++;
     else media.srtpIn++;
   };
+  // What reaches the core (after any impairment): count exact repeats.
+  const seen = new Set<string>();
+  const observed = (inner: TransportFactory): TransportFactory => (h) =>
+    inner({
+      onTimer: () => h.onTimer(),
+      onDatagram: (d, remote, local) => {
+        if (isSrtpOrSrtcp(d)) {
+          const key = Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
+          if (seen.has(key)) media.srtpDuplicates++;
+          else seen.add(key);
+        }
+        h.onDatagram(d, remote, local);
+      },
+    });
   const onCoreOutput = (o: CoreOutput): void => {
     if (o.type === 'rtp') media.rtp++;
     else if (o.type === 'rtcp') {
@@ -58,7 +99,9 @@ export function ourPeer(config: ConstructorParameters<typeof RTCPeerConnection>[
       }
     }
   };
-  const pc = new RTCPeerConnection(config, { transport: udpTransport({ hostAddresses: ['127.0.0.1'], tap }), onCoreOutput, ...(srtpProfiles ? { srtpProfiles } : {}) });
+  const udp = udpTransport({ hostAddresses: ['127.0.0.1'], tap });
+  const transport = observed(impair ? impaired(udp, impair) : udp);
+  const pc = new RTCPeerConnection(config, { transport, onCoreOutput, ...(srtpProfiles ? { srtpProfiles } : {}) });
   const remoteChannels = new Map<string, RTCDataChannel>();
   pc.addEventListener('datachannel', (e) => {
     const ch = (e as Event & { channel: RTCDataChannel }).channel;
@@ -85,11 +128,13 @@ export interface CallOptions {
   readonly chat?: boolean;
   /** Our peer's use_srtp profiles, preferred first (default: the peer connection's). */
   readonly srtpProfiles?: readonly SrtpProfileName[];
+  /** Drop / delay the SRTP our peer receives (so it NACKs and Chromium resends). */
+  readonly impair?: Impairment;
 }
 
 /** A connected call; the offerer adds media and the "chat" channel before its offer. */
 export async function browserCall(page: Page, direction: Direction, o: CallOptions = {}): Promise<BrowserCall> {
-  const ours = ourPeer({}, o.srtpProfiles);
+  const ours = ourPeer({}, o.srtpProfiles, o.impair);
   const chrome = await BrowserPeer.create(page);
   const link = new BrowserLink(ours.pc, chrome);
   const wantChat = o.chat ?? true;
