@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_BASE_FLAGS, CHROMIUM_PATH } from '@rtcstack/test-support';
 import { buildAnswer, buildOffer, parse, serialize, webrtcView, type MediaSpec } from '../src/index.ts';
 import { avdSpec } from './specs.ts';
 
@@ -12,21 +13,12 @@ import { avdSpec } from './specs.ts';
  * with no servers) and our descriptions carry none, so nothing is sent anywhere.
  * Skips without /usr/bin/chromium unless REQUIRE_REAL_PEERS is set (then it fails).
  */
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const have = existsSync(CHROMIUM);
 const required = !!process.env.REQUIRE_REAL_PEERS;
 if (!have && !required) console.warn(`skipping Chromium SDP interop: ${CHROMIUM} not installed`);
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const FLAGS = [...CHROMIUM_BASE_FLAGS];
 
 describe.skipIf(!have && !required)('Chromium accepts built descriptions', () => {
   let ctx: BrowserContext | undefined;

@@ -1,2 +1,3 @@
 export * from './vectors.ts';
 export * from './netsim/index.ts';
+export * from './chromium-flags.ts';

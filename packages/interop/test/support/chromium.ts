@@ -8,24 +8,13 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_PATH, CHROMIUM_WEBRTC_FLAGS } from '@rtcstack/test-support';
 import { namespacedCommand } from '../../src/netns.ts';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 
 export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Without this Chromium drops 127.0.0.1 from its host candidates.
-  '--allow-loopback-in-peer-connection',
-  // getUserMedia without a prompt, from a synthetic microphone (a beep) and camera.
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
+  ...CHROMIUM_WEBRTC_FLAGS,
   // Remote audio is played through an <audio> element so Chromium measures its level.
   '--autoplay-policy=no-user-gesture-required',
 ] as const;
