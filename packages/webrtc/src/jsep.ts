@@ -223,18 +223,38 @@ function readMedia(m: WebRtcMedia, index: number, view: WebRtcSession): RemoteMe
   };
 }
 
+type Feedback = NonNullable<CodecSpec['feedback']>[number];
+
+function sameFeedback(a: Feedback, b: Feedback): boolean {
+  return a.type.toLowerCase() === b.type.toLowerCase() && (a.parameter ?? '').toLowerCase() === (b.parameter ?? '').toLowerCase();
+}
+
 /**
  * Audio codecs for an answer (RFC 3264 §6.1): those of the offer we support, in the offer's order,
  * keeping the offerer's payload types (matched by name and clock rate, case-insensitively).
+ * Feedback (RFC 8829 §5.3.1, RFC 4585 §4.2): only the a=rtcp-fb values that the offer lists for
+ * that payload type AND that we support; an answer never adds one the offer lacks. Applied to a
+ * remote answer the same rule yields what both sides agreed on.
  */
 export function negotiateAudioCodecs(offered: readonly CodecSpec[]): CodecSpec[] {
   const out: CodecSpec[] = [];
   for (const c of offered) {
     const ours = AUDIO_CODECS.find((x) => x.name.toLowerCase() === c.name.toLowerCase() && x.clockRate === c.clockRate);
     if (!ours) continue;
-    out.push({ ...ours, payloadType: c.payloadType, ...(c.channels !== undefined ? { channels: c.channels } : {}) });
+    const feedback = (ours.feedback ?? []).filter((f) => (c.feedback ?? []).some((o) => sameFeedback(o, f)));
+    out.push({ ...ours, payloadType: c.payloadType, ...(c.channels !== undefined ? { channels: c.channels } : {}), feedback });
   }
   return out;
+}
+
+/** A rejected section (port 0) echoes an offered format (RFC 3264 §6) but agrees to no feedback. */
+export function withoutFeedback(codecs: readonly CodecSpec[]): CodecSpec[] {
+  return codecs.map((c) => ({ ...c, feedback: [] }));
+}
+
+/** RFC 4585 §4.2: generic NACK (`a=rtcp-fb:<pt> nack`, no parameter) was negotiated for this codec. */
+export function hasGenericNack(c: CodecSpec): boolean {
+  return (c.feedback ?? []).some((f) => f.type.toLowerCase() === 'nack' && f.parameter === undefined);
 }
 
 /** RFC 3264 §6.1: the answer's direction from the offer's and what we want to do. */

@@ -29,6 +29,7 @@ import {
   negotiateAudioCodecs,
   readRemoteDescription,
   reverseDirection,
+  withoutFeedback,
   writeDescription,
   type LocalSection,
   type RemoteDescriptionInfo,
@@ -362,12 +363,12 @@ export class RTCPeerConnection extends RtcEventTarget implements ChannelHost {
       if (!s || m.rejected || (m.kind !== 'audio' && m.kind !== 'application')) {
         // Rejected: same media type, port 0, one of the offered formats (RFC 8829 §5.3.1, RFC 3264 §6).
         if (m.kind === 'application') return { kind: 'application', mid: m.mid, rejected: true };
-        return { kind: m.kind === 'video' ? 'video' : 'audio', mid: m.mid, direction: 'inactive', cname: this.media.cname, rejected: true, codecs: m.codecs.length ? m.codecs.slice(0, 1) : AUDIO_CODECS };
+        return { kind: m.kind === 'video' ? 'video' : 'audio', mid: m.mid, direction: 'inactive', cname: this.media.cname, rejected: true, codecs: m.codecs.length ? withoutFeedback(m.codecs.slice(0, 1)) : AUDIO_CODECS };
       }
       if (s.kind === 'application') return this.localSection(s, undefined);
       const t = s.transceiver;
       const codecs = negotiateAudioCodecs(m.codecs);
-      if (!t || codecs.length === 0) return { kind: 'audio', mid: m.mid, direction: 'inactive', cname: this.media.cname, rejected: true, codecs: m.codecs.length ? m.codecs : AUDIO_CODECS };
+      if (!t || codecs.length === 0) return { kind: 'audio', mid: m.mid, direction: 'inactive', cname: this.media.cname, rejected: true, codecs: m.codecs.length ? withoutFeedback(m.codecs) : AUDIO_CODECS };
       const want = t.direction as Direction;
       const dir = answerDirection(m.direction, want === 'sendrecv' || want === 'sendonly', want === 'sendrecv' || want === 'recvonly');
       return this.localSection(s, codecs, dir);

@@ -3,7 +3,7 @@ import { Network, loadVectorFile } from '@rtcstack/test-support';
 import { parse, webrtcView } from '@rtcstack/sdp';
 import { RTCPeerConnection } from '../src/peer-connection.ts';
 import { AudioTrack } from '../src/transceiver.ts';
-import { answerDirection, answerSetup, dtlsRoleFromSetup, negotiateAudioCodecs } from '../src/jsep.ts';
+import { answerDirection, answerSetup, dtlsRoleFromSetup, hasGenericNack, negotiateAudioCodecs } from '../src/jsep.ts';
 import { simTransport } from './support/sim-transport.ts';
 
 const pc = () => {
@@ -65,6 +65,10 @@ describe('JSEP answers to a real Chromium 156 offer (test-vectors/chromium-sdp.j
     expect(v.media[0].setup).toBe('active');
     expect(v.media[0].codecs.map((c) => c.payloadType)).toEqual([111, 0, 8]);
     expect(v.media[0].direction).toBe('sendrecv');
+    // RFC 8829 §5.3.1: Chromium offers only transport-cc for Opus and no feedback for G.711, so
+    // the answer carries no a=rtcp-fb at all (we do not support transport-cc, and nack was not offered).
+    expect(v.media[0].codecs.map((c) => c.feedback)).toEqual([[], [], []]);
+    expect(answer.sdp).not.toMatch(/a=rtcp-fb/);
     expect(v.media[2].sctpPort).toBe(5000);
     await p.setLocalDescription(answer);
     expect(p.signalingState).toBe('stable');
@@ -111,6 +115,37 @@ describe('JSEP rules', () => {
       { payloadType: 96, name: 'pcmu', clockRate: 8000 },
     ]);
     expect(got.map((c) => `${c.payloadType} ${c.name}`)).toEqual(['111 opus', '8 PCMA', '96 PCMU']);
+  });
+  // RFC 8829 §5.3.1: the answer lists, per codec, only feedback the offer has for that payload
+  // type and that we support (generic NACK, RFC 4585 §4.2); "nack pli" is a different mechanism.
+  test.each([
+    ['Chromium Opus: only transport-cc offered', { payloadType: 111, name: 'opus', clockRate: 48000, feedback: [{ type: 'transport-cc' }] }, []],
+    ['G.711 with no a=rtcp-fb', { payloadType: 0, name: 'PCMU', clockRate: 8000 }, []],
+    ['G.711 with nack offered', { payloadType: 0, name: 'PCMU', clockRate: 8000, feedback: [{ type: 'nack' }] }, [{ type: 'nack' }]],
+    ['nack in upper case, with transport-cc', { payloadType: 8, name: 'PCMA', clockRate: 8000, feedback: [{ type: 'transport-cc' }, { type: 'NACK' }] }, [{ type: 'nack' }]],
+    ['only "nack pli" offered (not generic NACK)', { payloadType: 111, name: 'opus', clockRate: 48000, feedback: [{ type: 'nack', parameter: 'pli' }] }, []],
+  ] as const)('RFC 8829 §5.3.1 rtcp-fb in the answer: %s', (_name, offered, want) => {
+    const [got] = negotiateAudioCodecs([offered]);
+    expect(got.feedback).toEqual(want);
+    expect(hasGenericNack(got)).toBe(want.length > 0);
+  });
+  test('RFC 8829 §5.3.1: our answer to an offer without nack has no a=rtcp-fb; with nack it echoes it', async () => {
+    const offerer = pc();
+    offerer.addTrack(new AudioTrack());
+    const offer = (await offerer.createOffer()).sdp!;
+    expect(offer).toMatch(/a=rtcp-fb:0 nack\r\n/); // we offer generic NACK for our codecs
+    const answerTo = async (sdp: string) => {
+      const p = pc();
+      p.addTrack(new AudioTrack());
+      await p.setRemoteDescription({ type: 'offer', sdp });
+      const a = (await p.createAnswer()).sdp!;
+      p.close();
+      return a;
+    };
+    expect(await answerTo(offer)).toMatch(/a=rtcp-fb:0 nack\r\n/);
+    const stripped = offer.replace(/a=rtcp-fb:[^\r]*\r\n/g, '');
+    expect(await answerTo(stripped)).not.toMatch(/a=rtcp-fb/);
+    offerer.close();
   });
   test('an answer with a=setup:actpass is rejected (InvalidAccessError: well-formed, unusable content, webrtc-pc §4.4.1.5)', async () => {
     const a = pc();
