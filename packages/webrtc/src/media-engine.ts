@@ -8,6 +8,7 @@ import type { RandomSource } from '@rtcstack/common';
 import type { CodecSpec } from '@rtcstack/sdp';
 import { AudioReceiver, AudioSender, type AudioReceiverStats, type AudioSenderStats, type PayloadKind } from './media/index.ts';
 import type { PeerConnectionCore } from './core.ts';
+import { hasGenericNack } from './jsep.ts';
 import type { RTCRtpTransceiver } from './transceiver.ts';
 
 interface Pipe {
@@ -28,6 +29,11 @@ export interface MediaCounters {
 function kindOf(c: CodecSpec): PayloadKind {
   const n = c.name.toLowerCase();
   return n === 'pcmu' ? 'PCMU' : n === 'pcma' ? 'PCMA' : 'opaque';
+}
+
+/** Generic NACK agreed for every negotiated payload type (and at least one). */
+export function nackNegotiated(codecs: readonly CodecSpec[]): boolean {
+  return codecs.length > 0 && codecs.every(hasGenericNack);
 }
 
 export class MediaEngine {
@@ -68,6 +74,8 @@ export class MediaEngine {
           source: { frequencyHz: this.toneHz },
           unixMsAtZero: this.unixMsAtZero,
           random: this.random,
+          // RFC 4585 §4.2: resend only if generic NACK was negotiated for the PT we send.
+          retransmit: hasGenericNack(g711),
           reportBlocks: (n) => {
             const rb = p?.receiver?.reportBlock(n);
             return rb ? [rb] : [];
@@ -87,6 +95,10 @@ export class MediaEngine {
           ...(t.receiver.ssrc !== undefined ? { remoteSsrc: t.receiver.ssrc } : {}),
           random: this.random,
           reducedSize: true,
+          // RFC 4585 §4.2: NACKs only when offer and answer both list a=rtcp-fb:<pt> nack. A NACK
+          // names sequence numbers, not a PT, so we send them only if every PT the peer may use
+          // has it (Chromium offers none for audio: no NACKs to it).
+          ...(nackNegotiated(t.negotiatedCodecs) ? {} : { nack: false as const }),
         });
         p.receiver.start(now);
       }

@@ -166,4 +166,17 @@ describe('NACK handling at the sender', () => {
     expect(s.pollOutput()).toBeUndefined();
     expect(s.stats()).toMatchObject({ nackCount: 1, nackMisses: 1, retransmittedPacketsSent: 2, retransmittedBytesSent: 320, packetsSent: 13 });
   });
+  it('RFC 4585 §4.2: with NACK not negotiated (retransmit: false) a NACK is counted, never answered', () => {
+    const s = new AudioSender({ ssrc: ALICE_SSRC, payloadType: 0, cname: 'a', random: seededRandom(1), retransmit: false });
+    s.start(0);
+    const sent: Uint8Array[] = [];
+    for (let now = 0; now <= 100; now += 20) {
+      s.handleTimeout(now);
+      for (let o = s.pollOutput(); o; o = s.pollOutput()) if (o.type === 'rtp') sent.push(o.data);
+    }
+    const seq0 = (sent[0][2] << 8) | sent[0][3];
+    s.handleRtcp(100, encodeRtcp([{ type: 'nack', senderSsrc: BOB_SSRC, mediaSsrc: ALICE_SSRC, pairs: [{ pid: (seq0 + 2) & 0xffff, blp: 0 }] }]));
+    expect(s.pollOutput()).toBeUndefined();
+    expect(s.stats()).toMatchObject({ nackCount: 1, retransmittedPacketsSent: 0 });
+  });
 });

@@ -46,6 +46,11 @@ export interface AudioSenderOptions {
   readonly ptimeMs?: number;
   /** How long sent packets stay available for retransmission. */
   readonly historyMs?: number;
+  /**
+   * Answer generic NACKs with retransmissions (default true). RFC 4585 §4.2: NACK is only in use
+   * when `a=rtcp-fb:<pt> nack` was negotiated; without it NACKs are counted, never answered.
+   */
+  readonly retransmit?: boolean;
   /** Mean RTCP interval, randomised ×[0.5, 1.5] (RFC 3550 §6.3.1). */
   readonly rtcpIntervalMs?: number;
   /** Unix time (ms) of `now = 0`, for the NTP timestamp in SRs; the core reads no clock. */
@@ -137,6 +142,7 @@ export class AudioSender {
   private readonly reportBlocks: ((now: number) => readonly ReportBlock[]) | undefined;
   private readonly random: RandomSource;
   private readonly history: PacketHistory;
+  private readonly retransmit: boolean;
   private readonly senderStats: SenderStats;
   private readonly out: AudioSenderOutput[] = [];
 
@@ -180,6 +186,7 @@ export class AudioSender {
     this.reportBlocks = o.reportBlocks;
     this.random = o.random ?? cryptoRandom;
     this.history = new PacketHistory(o.historyMs ?? 1000);
+    this.retransmit = o.retransmit ?? true;
     // RFC 3550 §5.1: sequence number and timestamp start at random values.
     this.sequenceNumber = u32(this.random) & 0xffff;
     this.timestamp = u32(this.random);
@@ -318,6 +325,7 @@ export class AudioSender {
   /** RFC 4585 §6.2.1: resend each requested packet still in the history, unchanged. */
   private handleNack(now: number, sequenceNumbers: readonly number[]): void {
     this.nackCount++;
+    if (!this.retransmit) return; // RFC 4585 §4.2: not negotiated, so not in use
     const rttMs = this.senderStats.rttMs;
     for (const seq of sequenceNumbers) {
       const e = this.history.get(now, seq);
