@@ -326,6 +326,15 @@ export class SctpAssociation {
       this.dirty = false;
       this.flush();
     }
+    return this.pollEvent();
+  }
+
+  /**
+   * What is already queued (messages, state changes, packets built earlier) without building new
+   * packets: a caller that reads a burst of datagrams drains events after each one and calls
+   * pollOutput() once after the burst, so the burst gets one SACK (see SctpTransport).
+   */
+  pollEvent(): SctpOutput | undefined {
     if (this.outHeadIdx < this.outputs.length) {
       const o = this.outputs[this.outHeadIdx++];
       if (this.outHeadIdx === this.outputs.length) {

@@ -71,7 +71,9 @@ export class SctpTransport implements ChannelHost {
   handleInput(now: number, packet: Uint8Array): void {
     this.now = now;
     this.association.handleInput(now, packet);
-    this.pump();
+    // Deliver messages now, build packets on pollOutput(): every packet of a burst read before
+    // the caller polls is covered by one SACK (and the sender's SACKs by one flush).
+    this.pump(false);
   }
 
   handleTimeout(now: number): void {
@@ -213,9 +215,10 @@ export class SctpTransport implements ChannelHost {
 
   // ---- association events ----
 
-  private pump(): void {
+  private pump(build = true): void {
     this.announceDeferred();
-    for (let o: SctpOutput | undefined; (o = this.association.pollOutput()); ) {
+    const a = this.association;
+    for (let o: SctpOutput | undefined; (o = build ? a.pollOutput() : a.pollEvent()); ) {
       switch (o.type) {
         case 'packet':
           this.packets.push(o.data);
