@@ -14,7 +14,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { SctpTransport, UdpPacketDriver, type DataChannel, type PacketCore } from '@rtcstack/sctp';
 import { DtlsEndpoint, fingerprint, generateCertificate } from '@rtcstack/dtls';
@@ -42,6 +42,8 @@ const loopbackSdp = (sdp: string): string =>
 interface ProcStats {
   cpuSeconds: number;
   maxRssMiB: number;
+  /** Event-loop utilisation since the process started its part (0 = always waiting, 1 = never). */
+  elu: number;
 }
 interface Result {
   stack: string;
@@ -61,9 +63,11 @@ type ChildMsg =
   | { kind: 'stun'; port: number }
   | { kind: 'peer'; port: number; fingerprint?: string };
 
-const procStats = (cpu0: NodeJS.CpuUsage): ProcStats => {
+const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
+const procStats = (cpu0: NodeJS.CpuUsage, elu0?: EventLoopUtilization): ProcStats => {
   const c = process.cpuUsage(cpu0);
-  return { cpuSeconds: (c.user + c.system) / 1e6, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  const elu = performance.eventLoopUtilization(elu0).utilization;
+  return { cpuSeconds: (c.user + c.system) / 1e6, maxRssMiB: process.resourceUsage().maxRSS / 1024, elu };
 };
 
 const bindUdp = (): Promise<Socket> =>
@@ -205,14 +209,18 @@ async function oursChild(): Promise<void> {
   const peer = await peerP;
   const { t, driver } = ourPeer('server', socket, peer.port, peer.fingerprint);
   let received = 0;
+  let elu0: EventLoopUtilization | undefined;
   t.ondatachannel = (ch) => {
     ch.onmessage = (e) => {
+      elu0 ??= performance.eventLoopUtilization();
       received += typeof e.data === 'string' ? e.data.length : e.data.length;
       if (received >= TOTAL) {
         ch.send('done');
         driver.kick();
         setTimeout(() => {
-          send(process, { kind: 'stats', stats: procStats(cpu0) });
+          const s = t.association.stats;
+          dbg(`receiver: packets in ${s.packetsReceived}, SACKs sent ${s.sacksSent}`);
+          send(process, { kind: 'stats', stats: procStats(cpu0, elu0) });
           driver.close();
           socket.close();
           setTimeout(() => process.exit(0), 20);
@@ -234,13 +242,14 @@ async function oursParent(dtls: boolean): Promise<Result> {
   ch.bufferedAmountLowThreshold = LOW;
   await new Promise<void>((r) => (ch.readyState === 'open' ? r() : (ch.onopen = () => r())));
   const statsP = next(child, 'stats');
+  const elu0 = performance.eventLoopUtilization();
   const seconds = await pumpChannel(
     ch,
     (fn) => (ch.onbufferedamountlow = fn),
     (fn) => (ch.onmessage = (e) => e.data === 'done' && fn()),
     () => driver.kick(),
   );
-  const mine = procStats(cpu0);
+  const mine = procStats(cpu0, elu0);
   const other = (await statsP).stats;
   driver.close();
   socket.close();
@@ -253,7 +262,7 @@ async function oursParent(dtls: boolean): Promise<Result> {
     mbPerSecond: TOTAL / seconds / 1e6,
     cpuSeconds: mine.cpuSeconds + theirs.cpuSeconds,
     peakRssMiB: Math.max(mine.maxRssMiB, theirs.maxRssMiB),
-    note: `retransmissions ${t.association.stats.retransmissions}, packets ${t.association.stats.packetsSent}, SACKs ${t.association.stats.sacksReceived}, cwnd ${t.association.congestionWindow}, rto ${t.association.currentRto.toFixed(0)}`,
+    note: `retransmissions ${t.association.stats.retransmissions}, packets ${t.association.stats.packetsSent}, SACKs ${t.association.stats.sacksReceived}, cwnd ${t.association.congestionWindow}, rto ${t.association.currentRto.toFixed(0)}, event loop busy: sender ${pct(mine.elu)}, receiver ${pct(theirs.elu)}`,
   };
 }
 
