@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@rtcstack/common';
-import { ChunkType, SctpTransport, decodePacket, type AnyChunk } from '../src/index.ts';
+import { ChunkType, SctpTransport, decodePacket, type AnyChunk, type DataChunk, type SackChunk } from '../src/index.ts';
 
 /** Two transports wired by hand, so the test decides when each side reads and when it polls. */
 function pair() {
@@ -26,9 +26,12 @@ function pair() {
 }
 
 const chunksOf = (packets: Uint8Array[]): AnyChunk[] => packets.flatMap((p) => decodePacket(p).chunks);
-const sacks = (packets: Uint8Array[]) => chunksOf(packets).filter((c) => c.type === ChunkType.SACK);
+const sacks = (packets: Uint8Array[]): SackChunk[] =>
+  chunksOf(packets).filter((c): c is SackChunk => c.type === ChunkType.SACK && 'cumulativeTsnAck' in c);
 const dataTsns = (packets: Uint8Array[]): number[] =>
-  chunksOf(packets).flatMap((c) => (c.type === ChunkType.DATA ? [c.tsn] : []));
+  chunksOf(packets)
+    .filter((c): c is DataChunk => c.type === ChunkType.DATA && 'tsn' in c)
+    .map((c) => c.tsn);
 
 describe('SACK timing at the SctpTransport (RFC 9260 §6.2)', () => {
   it('packets read one by one, each followed by a poll: a SACK for every second packet', () => {
@@ -55,6 +58,6 @@ describe('SACK timing at the SctpTransport (RFC 9260 §6.2)', () => {
     expect(got).toEqual([1000, 1000, 1000, 1000]); // delivery does not wait for the poll
     const s = sacks(drain(b));
     expect(s.length).toBe(1);
-    expect(s[0].type === ChunkType.SACK && s[0].cumulativeTsnAck).toBe(tsns[3]);
+    expect(s[0].cumulativeTsnAck).toBe(tsns[3]);
   });
 });
