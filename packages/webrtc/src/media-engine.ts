@@ -130,6 +130,9 @@ export class MediaEngine {
     for (const p of this.pipes.values()) {
       p.sender?.handleRtcp(now, packet);
       p.receiver?.handleRtcp(now, packet);
+      // The RTT measured on our sending side paces the receiver's repeated NACKs.
+      const rtt = p.sender && p.receiver ? p.sender.stats().roundTripTime : undefined;
+      if (rtt !== undefined) p.receiver?.setRoundTripTime(rtt * 1000);
     }
   }
 

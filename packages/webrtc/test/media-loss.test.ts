@@ -1,6 +1,7 @@
 import { decodeRtcp, decodeRtp, encodeRtcp, isRtcp, ReceiverStats } from '@rtcstack/rtp-rtcp';
 import { describe, expect, it } from 'vitest';
 import { ALICE_SSRC, audioCall, BOB_SSRC } from './media-call.ts';
+import { nackRetryIntervalMs } from '../src/media/index.ts';
 
 /** Drop every copy (originals and retransmissions) of the RTP packets whose index from the first is in `indexes`. */
 function dropRtpIndexes(c: ReturnType<typeof audioCall>, indexes: readonly number[]): void {
@@ -219,7 +220,7 @@ describe('NACK pacing and format', () => {
     });
   }
 
-  it('without an RTT the receiver re-asks every 50 ms; told the RTT, it waits 1.25 × RTT', () => {
+  it('without an RTT the receiver re-asks every 50 ms; told the RTT, it waits 1.5 × RTT', () => {
     const run = (rttMs?: number) => {
       const c = audioCall({ seed: 1, link: { delayMs: 75 }, receiver: { jitterBufferMs: 1_000, nack: { maxRequests: 10 } } });
       if (rttMs !== undefined) c.receiver.setRoundTripTime(rttMs);
@@ -235,6 +236,27 @@ describe('NACK pacing and format', () => {
     expect(blind.sender.stats().retransmittedPacketsSent).toBe(1);
     const told = run(150);
     expect(told.receiver.stats()).toMatchObject({ nackRequests: 1, nackRepaired: 1, packetsLost: 0 });
+  });
+
+  it.each([
+    [1, 50],
+    [20, 50],
+    [40, 60],
+    [150, 225],
+  ])('retry interval for RTT %d ms is max(1.5 × RTT, 50 ms) = %d ms', (rtt, want) => {
+    expect(nackRetryIntervalMs(rtt)).toBe(want);
+  });
+
+  it('a tiny RTT (loopback) does not make the receiver re-ask before a slow resend can land', () => {
+    // The path is 30 ms each way but the receiver was told RTT = 2 ms (as on loopback, where the
+    // peer's processing time under load is what delays the resend). Hole at +0; asks at +10; the
+    // resend lands at +70. With the old 1.25 × RTT / 20 ms floor it asked at +10, +30, +50.
+    const c = audioCall({ seed: 1, link: { delayMs: 30 }, receiver: { jitterBufferMs: 1_000, nack: { maxRequests: 10 } } });
+    c.receiver.setRoundTripTime(2);
+    dropFirstCopy(c, 50);
+    c.sender.start(c.net.now);
+    c.net.run(3_000);
+    expect(c.receiver.stats()).toMatchObject({ nackRequests: 2, nackRepaired: 1, packetsLost: 0 });
   });
 
   it('NACKs go in RR + SDES compounds (RFC 4585 §3.1), or alone with reduced-size RTCP (RFC 5506)', () => {

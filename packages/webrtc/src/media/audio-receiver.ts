@@ -25,6 +25,21 @@ export type PayloadKind = (typeof PayloadKinds)[number];
 
 const LAW_OF: Readonly<Record<PayloadKind, G711Law | undefined>> = { PCMU: 'ulaw', PCMA: 'alaw', opaque: undefined };
 
+/** Floor of the NACK retry interval (ms); see nackRetryIntervalMs. */
+export const MIN_NACK_RETRY_MS = 50;
+
+/**
+ * How long to wait before asking again for a packet already NACKed: max(1.5 × RTT, 50 ms).
+ * libwebrtc's nack_requester re-asks once `now - sent_at >= rtt` (RTT assumed 100 ms until
+ * measured, checked on a 20 ms tick). We add margin: the measured RTT (≈1 ms on loopback) does
+ * not include the time a loaded peer takes to turn a NACK into a resend, and asking again before
+ * the first resend lands makes the peer send a byte-identical second copy, which SRTP's replay
+ * check (RFC 3711 §3.3.2) then drops.
+ */
+export function nackRetryIntervalMs(rttMs: number): number {
+  return Math.max(MIN_NACK_RETRY_MS, 1.5 * rttMs);
+}
+
 export interface AudioReceiverOptions {
   /** Our SSRC, the sender SSRC of our RRs and NACKs. */
   readonly localSsrc: number;
@@ -221,12 +236,12 @@ export class AudioReceiver {
 
   /**
    * Tell the NACK logic the round-trip time (the peer connection measures it on its sending side):
-   * a repeated request waits a little longer than one RTT.
+   * a repeated request waits for one RTT plus a margin, `nackRetryIntervalMs(rtt)`.
    */
   setRoundTripTime(rttMs: number): void {
     if (!(rttMs > 0)) return;
     this.rttMs = rttMs;
-    if (this.nack) this.nack.retryIntervalMs = Math.max(20, 1.25 * rttMs);
+    if (this.nack) this.nack.retryIntervalMs = nackRetryIntervalMs(rttMs);
   }
 
   /** A plain (already unprotected) RTP packet. Malformed input is counted and dropped. */
