@@ -38,6 +38,7 @@ import {
   type SendOptions,
 } from './events.ts';
 import { pad4 } from './tlv.ts';
+import { sharedPacketSlab } from './packet-slab.ts';
 
 /** A user message waiting to be (or being) sent. */
 interface OutMessage {
@@ -193,9 +194,6 @@ export class SctpAssociation {
   private delayedAckAt: number | undefined;
   private packetsSinceSack = 0;
   private dupTsns: number[] = [];
-
-  private slab = new Uint8Array(0);
-  private slabAt = 0;
 
   // --- control chunks waiting for the next packet, encoded ---
   private control: Uint8Array[] = [];
@@ -1602,7 +1600,7 @@ export class SctpAssociation {
         }
       }
       if (len === 12) break;
-      this.slabAt += (len + 7) & ~7; // keep what was written, give the rest back to the slab
+      sharedPacketSlab.commit(len); // keep what was written, give the rest back
       // RFC 9653 §5.2: once both sides agreed, established-state packets may carry checksum 0
       // (INIT, COOKIE ECHO and OOTB answers keep a real CRC32c).
       const zero = this.options.zeroChecksum && this.peerZeroChecksum && this._state !== AssociationState.COOKIE_ECHOED;
@@ -1623,17 +1621,9 @@ export class SctpAssociation {
     return this.queuedMessages > 0 && this.flightSize < this.cwnd && this.rtxQueue.length === 0;
   }
 
-  /**
-   * Room for one packet, carved from a 64 KiB slab instead of one allocation per packet. Slab
-   * memory is never reused (a packet handed out may still be queued in a socket), so it is zero,
-   * which DATA padding relies on. flush() advances slabAt by what it actually used.
-   */
+  /** Room for one packet in the process-wide slab (packet-slab.ts); flush() commits what it used. */
   private packetBuffer(n: number): Uint8Array {
-    if (this.slab.length - this.slabAt < n) {
-      this.slab = new Uint8Array(Math.max(65536, n));
-      this.slabAt = 0;
-    }
-    return this.slab.subarray(this.slabAt, this.slabAt + n);
+    return sharedPacketSlab.take(n);
   }
 
   /** Control chunks queued by trySendReset after the main loop. */
