@@ -77,8 +77,10 @@ function writePcap(file: string, packets: Captured[], keys: string[]): void {
 // ---- rendering ----------------------------------------------------------------------------------
 
 const W = 58;
+/** Longest label kept whole: a bundled packet (e.g. COOKIE_ACK + DATA[DCEP ...]) stretches its arrow. */
+const MAX_LABEL = W + 20;
 function arrow(from: Role, text: string): string {
-  const body = text.length > W - 6 ? text.slice(0, W - 9) + '...' : text;
+  const body = text.length > MAX_LABEL ? text.slice(0, MAX_LABEL - 3) + '...' : text;
   if (from === 'alice') return `──${body}${'─'.repeat(Math.max(2, W - 2 - body.length - 2))}─>`;
   return `<─${'─'.repeat(Math.max(2, W - 2 - body.length - 2))}${body}──`;
 }
