@@ -16,6 +16,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { SctpTransport, UdpPacketDriver, type DataChannel, type PacketCore } from '@rtcstack/sctp';
 import { DtlsEndpoint, fingerprint, generateCertificate } from '@rtcstack/dtls';
 
@@ -44,6 +45,8 @@ interface ProcStats {
   maxRssMiB: number;
   /** Event-loop utilisation since the process started its part (0 = always waiting, 1 = never). */
   elu: number;
+  /** Seconds the process was runnable but waiting for a CPU (Linux schedstat), over the same span. */
+  runQueueSeconds: number;
 }
 interface Result {
   stack: string;
@@ -64,10 +67,19 @@ type ChildMsg =
   | { kind: 'peer'; port: number; fingerprint?: string };
 
 const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
-const procStats = (cpu0: NodeJS.CpuUsage, elu0?: EventLoopUtilization): ProcStats => {
+/** Nanoseconds this process's main thread spent runnable but not running (0 where unknown). */
+const runQueueNs = (): number => {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]);
+  } catch {
+    return 0;
+  }
+};
+const procStats = (cpu0: NodeJS.CpuUsage, elu0?: EventLoopUtilization, rq0 = 0): ProcStats => {
   const c = process.cpuUsage(cpu0);
   const elu = performance.eventLoopUtilization(elu0).utilization;
-  return { cpuSeconds: (c.user + c.system) / 1e6, maxRssMiB: process.resourceUsage().maxRSS / 1024, elu };
+  const runQueueSeconds = (runQueueNs() - rq0) / 1e9;
+  return { cpuSeconds: (c.user + c.system) / 1e6, maxRssMiB: process.resourceUsage().maxRSS / 1024, elu, runQueueSeconds };
 };
 
 const bindUdp = (): Promise<Socket> =>
@@ -210,9 +222,13 @@ async function oursChild(): Promise<void> {
   const { t, driver } = ourPeer('server', socket, peer.port, peer.fingerprint);
   let received = 0;
   let elu0: EventLoopUtilization | undefined;
+  let rq0 = 0;
   t.ondatachannel = (ch) => {
     ch.onmessage = (e) => {
-      elu0 ??= performance.eventLoopUtilization();
+      if (!elu0) {
+        elu0 = performance.eventLoopUtilization();
+        rq0 = runQueueNs();
+      }
       received += typeof e.data === 'string' ? e.data.length : e.data.length;
       if (received >= TOTAL) {
         ch.send('done');
@@ -220,7 +236,7 @@ async function oursChild(): Promise<void> {
         setTimeout(() => {
           const s = t.association.stats;
           dbg(`receiver: packets in ${s.packetsReceived}, SACKs sent ${s.sacksSent}`);
-          send(process, { kind: 'stats', stats: procStats(cpu0, elu0) });
+          send(process, { kind: 'stats', stats: procStats(cpu0, elu0, rq0) });
           driver.close();
           socket.close();
           setTimeout(() => process.exit(0), 20);
@@ -243,13 +259,14 @@ async function oursParent(dtls: boolean): Promise<Result> {
   await new Promise<void>((r) => (ch.readyState === 'open' ? r() : (ch.onopen = () => r())));
   const statsP = next(child, 'stats');
   const elu0 = performance.eventLoopUtilization();
+  const rq0 = runQueueNs();
   const seconds = await pumpChannel(
     ch,
     (fn) => (ch.onbufferedamountlow = fn),
     (fn) => (ch.onmessage = (e) => e.data === 'done' && fn()),
     () => driver.kick(),
   );
-  const mine = procStats(cpu0, elu0);
+  const mine = procStats(cpu0, elu0, rq0);
   const other = (await statsP).stats;
   driver.close();
   socket.close();
@@ -262,7 +279,7 @@ async function oursParent(dtls: boolean): Promise<Result> {
     mbPerSecond: TOTAL / seconds / 1e6,
     cpuSeconds: mine.cpuSeconds + theirs.cpuSeconds,
     peakRssMiB: Math.max(mine.maxRssMiB, theirs.maxRssMiB),
-    note: `retransmissions ${t.association.stats.retransmissions}, packets ${t.association.stats.packetsSent}, SACKs ${t.association.stats.sacksReceived}, cwnd ${t.association.congestionWindow}, rto ${t.association.currentRto.toFixed(0)}, event loop busy: sender ${pct(mine.elu)}, receiver ${pct(theirs.elu)}`,
+    note: `retransmissions ${t.association.stats.retransmissions}, packets ${t.association.stats.packetsSent}, SACKs ${t.association.stats.sacksReceived}, cwnd ${t.association.congestionWindow}, rto ${t.association.currentRto.toFixed(0)}, event loop busy: sender ${pct(mine.elu)}, receiver ${pct(theirs.elu)}; waiting for a CPU: sender ${pct(mine.runQueueSeconds / seconds)}, receiver ${pct(theirs.runQueueSeconds / seconds)} of the transfer`,
   };
 }
 
