@@ -187,11 +187,13 @@ interface OurPeer {
 const certificate = generateCertificate({ now: Date.now() });
 const myFingerprint = fingerprint(certificate.der, 'sha-256');
 
-function ourPeer(role: 'client' | 'server', socket: Socket, remotePort: number, peerFingerprint: string | undefined): OurPeer {
+async function ourPeer(role: 'client' | 'server', socket: Socket, remotePort: number, peerFingerprint: string | undefined): Promise<OurPeer> {
   const overDtls = peerFingerprint !== undefined;
   // Over DTLS the record MAC protects each packet: zero checksums (RFC 9653) skip the CRC32c.
   const t = new SctpTransport({ role, mtu: MTU, maxMessageSize: 1 << 20, clock: () => performance.now(), zeroChecksum: overDtls });
-  const remote = { address: LOOPBACK, port: remotePort };
+  // A connected socket: no address lookup per send, and only the peer's datagrams come in.
+  await new Promise<void>((r) => socket.connect(remotePort, LOOPBACK, r));
+  const remote = 'connected';
   if (peerFingerprint === undefined) {
     // SCTP straight over UDP.
     const driver = new UdpPacketDriver(t, socket, remote);
@@ -219,7 +221,7 @@ async function oursChild(): Promise<void> {
   const peerP = next(process, 'peer');
   send(process, { kind: 'port', port: socket.address().port, fingerprint: myFingerprint });
   const peer = await peerP;
-  const { t, driver } = ourPeer('server', socket, peer.port, peer.fingerprint);
+  const { t, driver } = await ourPeer('server', socket, peer.port, peer.fingerprint);
   let received = 0;
   let elu0: EventLoopUtilization | undefined;
   let rq0 = 0;
@@ -252,7 +254,7 @@ async function oursParent(dtls: boolean): Promise<Result> {
   const socket = await bindUdp();
   const { port, fingerprint: peerFp } = await next(child, 'port');
   send(child, { kind: 'peer', port: socket.address().port, fingerprint: dtls ? myFingerprint : undefined });
-  const { t, driver } = ourPeer('client', socket, port, dtls ? peerFp : undefined);
+  const { t, driver } = await ourPeer('client', socket, port, dtls ? peerFp : undefined);
   await new Promise<void>((r) => (t.state === 'connected' ? r() : (t.onstatechange = (s) => s === 'connected' && r())));
   const ch: DataChannel = t.createDataChannel('bench');
   ch.bufferedAmountLowThreshold = LOW;

@@ -23,7 +23,12 @@ export class UdpPacketDriver {
   constructor(
     private readonly core: PacketCore,
     private readonly socket: Socket,
-    private readonly remote: { address: string; port: number },
+    /**
+     * Where to send; 'connected' when the caller connect()ed the socket to the peer: datagrams
+     * then go out without an address, which skips node's per-send address lookup (a nextTick
+     * per datagram) and the kernel's per-datagram route lookup.
+     */
+    private readonly remote: { address: string; port: number } | 'connected',
     private readonly clock: () => number = () => performance.now(),
   ) {
     socket.on('message', (msg) => {
@@ -49,7 +54,9 @@ export class UdpPacketDriver {
 
   flush(): void {
     if (this.closed) return;
-    for (let p; (p = this.core.pollOutput()); ) this.socket.send(p, this.remote.port, this.remote.address);
+    const r = this.remote;
+    if (r === 'connected') for (let p; (p = this.core.pollOutput()); ) this.socket.send(p);
+    else for (let p; (p = this.core.pollOutput()); ) this.socket.send(p, r.port, r.address);
     this.schedule();
   }
 
