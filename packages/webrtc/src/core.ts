@@ -16,7 +16,7 @@ import { cryptoRandom, type Address, type RandomSource } from '@rtcstack/common'
 import { DtlsEndpoint, type ExpectedFingerprint, type LocalCertificate, type SrtpProfileName } from '@rtcstack/dtls';
 import { IceAgent, candidateToSdp, type IceCandidate, type IceCredentials, type SelectedPair, type TurnServerConfig } from '@rtcstack/ice';
 import { SctpTransport, type DataChannel, type DataChannelInit } from '@rtcstack/sctp';
-import { srtpSessionFromDtls, type SrtpSession } from '@rtcstack/srtp';
+import { srtpSessionFromDtls, type SrtpSession, type UnprotectFailure } from '@rtcstack/srtp';
 import { classifyPacket, newDemuxCounters, type DemuxCounters, type PacketClass } from './demux.ts';
 import { newChannelRef, type ChannelOutput, type ChannelRef } from './channel-ref.ts';
 import type { RTCDtlsTransportState, RTCIceGatheringState, RTCIceTransportState } from './states.ts';
@@ -72,7 +72,16 @@ export interface CoreStats {
   readonly demux: DemuxCounters;
   /** Datagrams of a class that arrived when no layer could take them (e.g. SRTP before keys). */
   droppedNoLayer: number;
+  /** Every SRTP/SRTCP drop: the sum of the four below (kept for compatibility). */
   srtpFailures: number;
+  /** Tag did not verify (RFC 3711 §3.3 step 5, RFC 7714 §8.2): forged or corrupted. */
+  srtpAuthFailures: number;
+  /** Already seen or older than the replay window (RFC 3711 §3.3.2): e.g. a duplicate resend. */
+  srtpReplays: number;
+  /** Header unreadable (too short, not RTP/RTCP). */
+  srtpParseErrors: number;
+  /** No crypto context for the SSRC. */
+  srtpUnknownSsrc: number;
   /**
    * Exceptions other than a layer's own drop-and-count outcomes that reached the socket handler.
    * Always a bug: the peer connection catches them so one bad datagram cannot kill the process,
@@ -86,12 +95,24 @@ export interface CoreStats {
   packetsReceived: number;
 }
 
+/** Which CoreStats counter each SRTP unprotect failure goes to. */
+const SRTP_FAILURE_COUNTER = {
+  'auth-failed': 'srtpAuthFailures',
+  replayed: 'srtpReplays',
+  'parse-error': 'srtpParseErrors',
+  'unknown-ssrc': 'srtpUnknownSsrc',
+} as const satisfies Record<UnprotectFailure, keyof CoreStats>;
+
 export class PeerConnectionCore {
   readonly random: RandomSource;
   readonly stats: CoreStats = {
     demux: newDemuxCounters(),
     droppedNoLayer: 0,
     srtpFailures: 0,
+    srtpAuthFailures: 0,
+    srtpReplays: 0,
+    srtpParseErrors: 0,
+    srtpUnknownSsrc: 0,
     internalErrors: 0,
     bytesSent: 0,
     bytesReceived: 0,
@@ -530,6 +551,7 @@ export class PeerConnectionCore {
       const r = cls === 'rtp' ? this.srtp.unprotectRtp(data) : this.srtp.unprotectRtcp(data);
       if (!r.ok) {
         this.stats.srtpFailures++;
+        this.stats[SRTP_FAILURE_COUNTER[r.reason]]++;
         return;
       }
       if (this.traceWire) this.outputs.push({ type: 'wire', event: { dir: 'in', cls, data, plain: r.packet } });

@@ -128,6 +128,10 @@ export function collectStats(i: StatsInput): RTCStatsReport {
     demux: { ...i.core.stats.demux },
     droppedNoLayer: i.core.stats.droppedNoLayer,
     srtpFailures: i.core.stats.srtpFailures,
+    srtpAuthFailures: i.core.stats.srtpAuthFailures,
+    srtpReplays: i.core.stats.srtpReplays,
+    srtpParseErrors: i.core.stats.srtpParseErrors,
+    srtpUnknownSsrc: i.core.stats.srtpUnknownSsrc,
     internalErrors: i.core.stats.internalErrors,
   });
 

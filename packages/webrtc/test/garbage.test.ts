@@ -10,6 +10,7 @@ import { negotiate, runUntil, simPeers, trickle } from './support/call.ts';
 import { classifyPacket, PACKET_CLASSES, type PacketClass } from '../src/demux.ts';
 import type { RTCDataChannel } from '../src/data-channel.ts';
 import type { PeerConnectionCore } from '../src/core.ts';
+import { AudioTrack } from '../src/transceiver.ts';
 
 /** Garbage for one first byte: random tails, plus headers that look right for the class. */
 function garbageFor(first: number, rnd: (n: number) => Uint8Array): Uint8Array[] {
@@ -47,7 +48,10 @@ function garbageFor(first: number, rnd: (n: number) => Uint8Array): Uint8Array[]
 const demuxTotal = (core: PeerConnectionCore): number => PACKET_CLASSES.reduce((s, c) => s + core.stats.demux[c], 0);
 const dropped = (core: PeerConnectionCore): number =>
   core.stats.droppedNoLayer +
-  core.stats.srtpFailures +
+  core.stats.srtpAuthFailures +
+  core.stats.srtpReplays +
+  core.stats.srtpParseErrors +
+  core.stats.srtpUnknownSsrc +
   (core.ice ? core.ice.stats.malformed + core.ice.stats.badFingerprint + core.ice.stats.badRequest + core.ice.stats.unauthenticated : 0) +
   (core.dtls ? core.dtls.stats.malformed + core.dtls.stats.badRecordMac + core.dtls.stats.replayed : 0);
 
@@ -91,6 +95,8 @@ describe('garbage of every first-byte class at a connected peer (RFC 7983 §7)',
       // Every datagram was classified, and every one went to a drop counter (none was delivered).
       expect(demuxTotal(core) - beforeSeen).toBe(n);
       expect(dropped(core) - beforeDropped).toBe(n);
+      const st = core.stats;
+      expect(st.srtpFailures).toBe(st.srtpAuthFailures + st.srtpReplays + st.srtpParseErrors + st.srtpUnknownSsrc);
       expect(victim.pc.connectionState).toBe('connected');
       expect(peer.pc.connectionState).toBe('connected');
     }
@@ -187,6 +193,53 @@ describe('the socket handler’s last line of defence (DESIGN.md: never an uncau
     chA.send('after the bug');
     expect(await runUntil(net, () => got.length === 2, 10_000)).toBe(true);
     expect(got).toEqual(['lost to the bug', 'after the bug']);
+    expect(b.pc.connectionState).toBe('connected');
+    a.pc.close();
+    b.pc.close();
+  });
+});
+
+describe('SRTP drops are counted by reason (RFC 3711 §3.3) and surface in getStats', () => {
+  test('a replayed copy, a tampered tag and a truncated packet each go to their own counter', async () => {
+    const { net, a, b } = simPeers(79);
+    trickle(a.pc, b.pc);
+    a.pc.addTrack(new AudioTrack('a'));
+    const srtpToB: Uint8Array[] = [];
+    net.addFilter((d) => {
+      if (d.toNode === 'bob' && d.data[0] >= 128 && d.data[0] <= 191 && d.data[1] === 0) srtpToB.push(Uint8Array.from(d.data));
+      return undefined;
+    });
+    await negotiate(a.pc, b.pc);
+    expect(await runUntil(net, () => b.pc.connectionState === 'connected' && srtpToB.length > 3)).toBe(true);
+    const core = b.pc.core;
+    const pair = core.selectedPair!;
+    const from = { address: pair.remote.address, port: pair.remote.port };
+    const to = pair.local.base ?? { address: pair.local.address, port: pair.local.port };
+    const before = { ...core.stats };
+    const original = srtpToB[1];
+    const tampered = original.slice();
+    // A sequence number not yet seen (the replay check comes first, RFC 3711 §3.3 steps 2 and 5),
+    // so the altered authenticated header must fail the tag check.
+    tampered[2] ^= 0x10;
+    core.handleDatagram(net.now, original, from, to); // already received: RFC 3711 §3.3.2 replay
+    core.handleDatagram(net.now, tampered, from, to);
+    core.handleDatagram(net.now, original.slice(0, 6), from, to); // shorter than an RTP header
+    const d = (k: 'srtpReplays' | 'srtpAuthFailures' | 'srtpParseErrors' | 'srtpUnknownSsrc' | 'srtpFailures') => core.stats[k] - before[k];
+    expect({ replays: d('srtpReplays'), auth: d('srtpAuthFailures'), parse: d('srtpParseErrors'), unknown: d('srtpUnknownSsrc'), all: d('srtpFailures') }).toEqual({
+      replays: 1,
+      auth: 1,
+      parse: 1,
+      unknown: 0,
+      all: 3,
+    });
+    const transport = [...(await b.pc.getStats()).values()].find((s) => s.type === 'transport')!;
+    expect(transport).toMatchObject({
+      srtpFailures: core.stats.srtpFailures,
+      srtpAuthFailures: core.stats.srtpAuthFailures,
+      srtpReplays: core.stats.srtpReplays,
+      srtpParseErrors: core.stats.srtpParseErrors,
+      srtpUnknownSsrc: core.stats.srtpUnknownSsrc,
+    });
     expect(b.pc.connectionState).toBe('connected');
     a.pc.close();
     b.pc.close();
