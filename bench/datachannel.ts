@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- datachannel [--json] [--mib 64] [--msg 16384] [--mtu 1200] [--no-werift] [--also-raw]`
+ * `npm run bench -- datachannel --idle-memory [pairs]`: memory per idle SCTP association.
  *
  * Throughput of a reliable, ordered data channel between two peers in two processes on
  * 127.0.0.1: 64 MiB in 16 KiB messages, the sender pacing itself on bufferedAmount /
@@ -17,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SctpTransport, UdpPacketDriver, type DataChannel, type PacketCore } from '@rtcstack/sctp';
 import { DtlsEndpoint, fingerprint, generateCertificate } from '@rtcstack/dtls';
 
@@ -411,7 +414,59 @@ async function weriftParent(): Promise<Result> {
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`${what}: timed out after ${ms} ms`)), ms).unref())]);
 
-if (flag('child-ours')) await oursChild();
+// ───────────────────────── idle memory per association ─────────────────────────
+
+/**
+ * `--idle-memory [pairs]`: memory held per established, idle SctpTransport (in-process pairs
+ * wired by hand, no DTLS): each pair opens a channel and exchanges one message, then sits idle.
+ * Heap and ArrayBuffer bytes after a full GC, divided by the number of associations.
+ */
+function idleMemory(pairs: number): void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const measure = (): { heap: number; ab: number } => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return { heap: m.heapUsed, ab: m.arrayBuffers };
+  };
+  const drain = (t: SctpTransport): Uint8Array[] => {
+    const o: Uint8Array[] = [];
+    for (let p; (p = t.pollOutput()); ) o.push(p);
+    return o;
+  };
+  const keep: SctpTransport[] = [];
+  const m0 = measure();
+  for (let i = 0; i < pairs; i++) {
+    const a = new SctpTransport({ role: 'client' });
+    const b = new SctpTransport({ role: 'server' });
+    a.start(0);
+    b.start(0);
+    const ch = a.createDataChannel('idle');
+    b.ondatachannel = (c) => (c.onmessage = () => {});
+    const exchange = (from: number): void => {
+      for (let k = from; k < from + 10; k++) {
+        for (const p of drain(a)) b.handleInput(k, p);
+        for (const p of drain(b)) a.handleInput(k, p);
+      }
+    };
+    exchange(0);
+    ch.send('hello');
+    exchange(10);
+    a.handleTimeout(1000); // the delayed SACK timer
+    b.handleTimeout(1000);
+    exchange(1000);
+    if (a.state !== 'connected' || b.state !== 'connected') throw new Error('idle-memory: pair did not connect');
+    keep.push(a, b);
+  }
+  const m1 = measure();
+  const n = keep.length;
+  const kib = (x: number): string => (x / n / 1024).toFixed(1);
+  console.log(`${n} idle SCTP associations: per association heap ${kib(m1.heap - m0.heap)} KiB + ArrayBuffers ${kib(m1.ab - m0.ab)} KiB`);
+}
+
+if (flag('idle-memory')) idleMemory(opt('idle-memory', 200) || 200);
+else if (flag('child-ours')) await oursChild();
 else if (flag('child-werift')) await weriftChild();
 else {
   const results: Result[] = [];
