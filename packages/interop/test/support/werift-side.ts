@@ -2,7 +2,8 @@
  * werift (a second TypeScript WebRTC stack, npm devDependency) as a RemoteSide for the matrix,
  * in this process. It gets loopback host candidates (iceAdditionalHostAddresses) and a LOCAL
  * STUN server (ours, on 127.0.0.1): with no server it falls back to a public one (DESIGN.md).
- * Its audio is G.711 µ-law (usePCMU) so both directions carry a tone whose level can be checked.
+ * Its audio is G.711 µ-law (usePCMU) so both directions carry a tone whose level can be checked;
+ * it declares generic NACK (a=rtcp-fb:0 nack) so NACK is negotiated for real (RFC 4585 §4.2).
  */
 import type { Address } from '@rtcstack/common';
 import { G711Packetizer, ToneGenerator, audioLevel, decodeRtp, depacketizeG711, encodeRtpInto, rtpEncodedLength } from '@rtcstack/rtp-rtcp';
@@ -62,7 +63,7 @@ export class WeriftSide implements RemoteSide {
       iceUseIpv6: false,
       iceFilterCandidatePair: (p: { localCandidate: { host?: string }; remoteCandidate: { host?: string } }) =>
         p.localCandidate.host === LOOPBACK && p.remoteCandidate.host === LOOPBACK,
-      codecs: { audio: [w.usePCMU()] },
+      codecs: { audio: [w.usePCMU({ rtcpFeedback: [{ type: 'nack' }] })] },
     } as ConstructorParameters<Werift['RTCPeerConnection']>[0]);
     return new WeriftSide(w, pc);
   }
@@ -154,6 +155,15 @@ export class WeriftSide implements RemoteSide {
       encodeRtpInto(p, buf);
       track.writeRtp(buf);
     }, 20);
+  }
+
+  /** werift's outbound-rtp stats: NACK packets it received and packets it resent for them. */
+  async outboundRtp(): Promise<{ nackCount: number; retransmittedPacketsSent: number }> {
+    const s = [...(await this.pc.getStats()).values()].find((x) => x.type === 'outbound-rtp') as
+      | { nackCount?: number; retransmittedPacketsSent?: number }
+      | undefined;
+    // werift reports 0 as undefined.
+    return { nackCount: s?.nackCount ?? 0, retransmittedPacketsSent: s?.retransmittedPacketsSent ?? 0 };
   }
 
   /** Offer/answer with our peer in either direction, trickling loopback candidates both ways. */
