@@ -76,19 +76,28 @@ for (const direction of DIRECTIONS) {
   });
 }
 
-// Chromium's audio resent on our NACKs: 5 % of its SRTP dropped and the rest delayed 40 ms at our
-// socket, so our peer NACKs (RFC 4585 §6.2.1), Chromium retransmits (same SSRC and sequence number),
-// and a resend slower than our retry interval comes twice. Everything must still authenticate; the
-// second copies are replays (RFC 3711 §3.3.2).
+// Chromium's audio resent on our NACKs: generic NACK negotiated for real (Chromium 156 offers and
+// answers only transport-cc for Opus, so its description is munged to add a=rtcp-fb:<pt> nack for
+// each audio codec; our side lists it too, RFC 4585 §4.2). 5 % of its SRTP dropped and the rest
+// delayed 40 ms at our socket, so our peer NACKs (RFC 4585 §6.2.1), Chromium retransmits (same SSRC
+// and sequence number), and a resend slower than our retry interval comes twice. Everything must
+// still authenticate; the second copies are replays (RFC 3711 §3.3.2).
 for (const direction of DIRECTIONS) {
   describe(`Chromium resends lost audio, ${offererName(direction)}`, () => {
-    test("loss repaired by Chromium's resends; repeats dropped as replays, never as authentication failures", async () => {
-      const call = await browserCall(session.page, direction, { chat: false, impair: { loss: 0.05, delayMs: 40 } });
+    test("negotiated NACK: loss repaired by Chromium's resends; repeats dropped as replays, never as authentication failures", async () => {
+      const call = await browserCall(session.page, direction, { chat: false, impair: { loss: 0.05, delayMs: 40 }, browserNack: true });
       try {
+        for (const sdp of [call.ours.pc.localDescription?.sdp, call.ours.pc.remoteDescription?.sdp]) {
+          expect(sdp).toMatch(/^a=rtpmap:111 opus\/48000\/2\r?$/m);
+          expect(sdp).toMatch(/^a=rtcp-fb:111 nack\r?$/m);
+        }
         await until(() => call.ours.media.rtp > 150, 15_000, 'Opus RTP at our peer');
         const stats = await call.chrome.stats();
         const out = stats.find((s) => s.type === 'outbound-rtp' && s.kind === 'audio');
-        expect(Number(out?.retransmittedPacketsSent)).toBeGreaterThan(0);
+        const inbound = [...(await call.ours.pc.getStats()).values()].find((s) => s.type === 'inbound-rtp');
+        expect(Number(inbound?.nackCount), 'NACK packets we sent').toBeGreaterThan(0);
+        expect(Number(out?.nackCount), 'NACK packets Chromium received').toBeGreaterThan(0);
+        expect(Number(out?.retransmittedPacketsSent), 'packets Chromium resent').toBeGreaterThan(0);
         expectSrtpClean(call, stats);
       } finally {
         await call.close();

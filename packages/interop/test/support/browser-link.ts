@@ -20,6 +20,8 @@ export class BrowserLink {
   constructor(
     readonly ours: RTCPeerConnection,
     readonly browser: BrowserPeer,
+    /** Munge Chromium's offers/answers to list a=rtcp-fb:<pt> nack for its audio codecs. */
+    readonly browserNack = false,
   ) {
     ours.addEventListener('icecandidate', (e) => {
       const c = (e as Event & { candidate: { toJSON(): CandidateJson } | null }).candidate;
@@ -52,12 +54,12 @@ export class BrowserLink {
   async negotiate(offerer: 'ours' | 'browser', options: { iceRestart?: boolean } = {}): Promise<void> {
     if (offerer === 'ours') {
       await this.ours.setLocalDescription(await this.ours.createOffer(options));
-      const answer = await this.browser.answer(this.ours.localDescription!.sdp);
+      const answer = await this.browser.answer(this.ours.localDescription!.sdp, this.browserNack);
       this.browserReady = true;
       await this.ours.setRemoteDescription({ type: 'answer', sdp: answer });
       this.oursReady = true;
     } else {
-      const offer = await this.browser.offer(options);
+      const offer = await this.browser.offer(options, this.browserNack);
       await this.ours.setRemoteDescription({ type: 'offer', sdp: offer });
       this.oursReady = true;
       await this.ours.setLocalDescription(await this.ours.createAnswer());

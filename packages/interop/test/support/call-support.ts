@@ -130,13 +130,15 @@ export interface CallOptions {
   readonly srtpProfiles?: readonly SrtpProfileName[];
   /** Drop / delay the SRTP our peer receives (so it NACKs and Chromium resends). */
   readonly impair?: Impairment;
+  /** Munge Chromium's descriptions so generic NACK is negotiated for audio (default false). */
+  readonly browserNack?: boolean;
 }
 
 /** A connected call; the offerer adds media and the "chat" channel before its offer. */
 export async function browserCall(page: Page, direction: Direction, o: CallOptions = {}): Promise<BrowserCall> {
   const ours = ourPeer({}, o.srtpProfiles, o.impair);
   const chrome = await BrowserPeer.create(page);
-  const link = new BrowserLink(ours.pc, chrome);
+  const link = new BrowserLink(ours.pc, chrome, o.browserNack ?? false);
   const wantChat = o.chat ?? true;
   if (o.ourAudio ?? true) ours.pc.addTrack(new AudioTrack('tone'));
   if (o.browserAudio ?? true) await chrome.addMicrophone();

@@ -74,6 +74,21 @@ export const PAGE_SCRIPT = `(() => {
     document.body.appendChild(el);
     el.play().catch(() => {});
   };
+  // Munging: a=rtcp-fb:<pt> nack after every audio a=rtpmap (RFC 4585 §4.2). Chromium 156 lists
+  // only transport-cc for Opus, so generic NACK is negotiated only if its description says so.
+  const withAudioNack = (sdp) => {
+    const lines = sdp.split('\\r\\n');
+    const out = [];
+    let audio = false;
+    for (const l of lines) {
+      if (l.startsWith('m=')) audio = l.startsWith('m=audio');
+      out.push(l);
+      if (!audio || !l.startsWith('a=rtpmap:')) continue;
+      const fb = 'a=rtcp-fb:' + l.slice('a=rtpmap:'.length).split(' ')[0] + ' nack';
+      if (!lines.includes(fb)) out.push(fb);
+    }
+    return out.join('\\r\\n');
+  };
   window.__rtc = {
     create(config) {
       const id = next++;
@@ -93,15 +108,17 @@ export const PAGE_SCRIPT = `(() => {
       return id;
     },
     pc(id) { return pcs.get(id); },
-    async offer(id, options) {
+    async offer(id, options, nack) {
       const pc = pcs.get(id);
-      await pc.setLocalDescription(await pc.createOffer(options ?? {}));
+      const d = await pc.createOffer(options ?? {});
+      await pc.setLocalDescription(nack ? { type: d.type, sdp: withAudioNack(d.sdp) } : d);
       return pc.localDescription.sdp;
     },
-    async answer(id, sdp) {
+    async answer(id, sdp, nack) {
       const pc = pcs.get(id);
       await pc.setRemoteDescription({ type: 'offer', sdp });
-      await pc.setLocalDescription(await pc.createAnswer());
+      const d = await pc.createAnswer();
+      await pc.setLocalDescription(nack ? { type: d.type, sdp: withAudioNack(d.sdp) } : d);
       return pc.localDescription.sdp;
     },
     async setAnswer(id, sdp) { await pcs.get(id).setRemoteDescription({ type: 'answer', sdp }); },
@@ -216,11 +233,12 @@ export class BrowserPeer {
     return this.waitFor((e) => e.type === 'candidate' && e.candidate === null, ms, 'end of candidates');
   }
 
-  offer(options?: Record<string, unknown>): Promise<string> {
-    return this.call('offer', options ?? {});
+  /** `nack`: munge Chromium's description to list generic NACK for each audio codec before applying it. */
+  offer(options?: Record<string, unknown>, nack = false): Promise<string> {
+    return this.call('offer', options ?? {}, nack);
   }
-  answer(offerSdp: string): Promise<string> {
-    return this.call('answer', offerSdp);
+  answer(offerSdp: string, nack = false): Promise<string> {
+    return this.call('answer', offerSdp, nack);
   }
   setAnswer(sdp: string): Promise<void> {
     return this.call('setAnswer', sdp);
