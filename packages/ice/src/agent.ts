@@ -7,40 +7,20 @@
  * STUN (first byte 0..3, RFC 7983) is consumed here; everything else that arrives on a pair a check
  * has vouched for comes out as 'data' for DTLS/SRTP above.
  */
-import { ParseError, addressKey, cryptoRandom, randomFloat, sameAddress, type Address, type Datagram, type RandomSource } from '@rtcstack/common';
+import { ParseError, sameAddress, type Address, type Datagram, type RandomSource, cryptoRandom } from '@rtcstack/common';
 import {
   BindingClient,
   ClientTransactions,
   ErrorCode,
   Method,
-  TRANSACTION_ID_LENGTH,
-  attr,
-  buildMessage,
   decodeMessage,
-  errorReason,
-  getAttribute,
-  hasAttribute,
   looksLikeStun,
-  shortTermKey,
   transactionKey,
-  unknownComprehensionRequired,
   verifyFingerprint,
-  verifyMessageIntegrity,
   type DecodedMessage,
   type TypedAttribute,
 } from '@rtcstack/stun';
-import {
-  COMPONENT_RTP,
-  Foundations,
-  TYPE_PREFERENCE,
-  candidateFromSdp,
-  candidatePriority,
-  candidateToSdp,
-  pairPriority,
-  sameFamily,
-  splitPriority,
-  type IceCandidate,
-} from './candidate.ts';
+import { COMPONENT_RTP, Foundations, candidateFromSdp, candidateToSdp, sameFamily, type IceCandidate } from './candidate.ts';
 import { randomCredentials, randomTieBreaker, type IceCredentials } from './credentials.ts';
 import { TurnClient } from './turn-client.ts';
 import type {
@@ -52,30 +32,23 @@ import type {
   IceOutput,
   SelectedPair,
 } from './types.ts';
-
-/** What a check transaction is for. */
-type CheckContext =
-  | { readonly kind: 'check'; readonly pair: Pair; readonly nominate: boolean; readonly controlling: boolean; readonly priority: number }
-  | { readonly kind: 'consent'; readonly pair: Pair };
-
-interface Pair extends CandidatePair {
-  /** Credentials of the generation this pair belongs to. */
-  readonly creds: { readonly local: IceCredentials; readonly remote: IceCredentials };
-  transaction?: Uint8Array;
-  nominating: boolean;
-}
-
-interface LocalBase {
-  readonly address: Address;
-  readonly localPreference: number;
-  gathered: boolean;
-}
-
-interface TurnEntry {
-  readonly client: TurnClient;
-  readonly base: Address;
-  relay?: IceCandidate;
-}
+import { localBaseOf, trustKey, type CheckContext, type Pair } from './pair.ts';
+import {
+  formsPairs,
+  hostCandidate,
+  isRedundant,
+  localPreferenceFor,
+  localPreferenceOf,
+  relayedCandidate,
+  serverReflexiveCandidate,
+  type LocalBase,
+  type TurnEntry,
+} from './gathering.ts';
+import { findPair, initialState, newPair, nextCheck, priorityOf, sortPairs, trigger, unfreezeFoundation } from './checklist.ts';
+import { checkRequest, errorCodeOf, isSymmetric, mappedAddressOf, peerReflexiveLocal, validLocalOf } from './checks.ts';
+import { acceptCheck, errorResponse, peerReflexiveRemote, resolveRoleConflict, successResponse } from './answer.ts';
+import { bestNominated, nominationDecision, stopOtherChecks } from './nomination.ts';
+import { connectionStateFor, connectionTransitions, consentWakeups, nextConsentCheckAt } from './consent.ts';
 
 export class IceAgent {
   readonly stats: IceAgentStats = {
@@ -209,8 +182,7 @@ export class IceAgent {
    */
   addLocalAddress(address: Address): void {
     if (this.bases.some((b) => sameAddress(b.address, address))) return;
-    // Local preference (§5.1.2.1): earlier addresses first; the RFC 8421 spirit of keeping families apart is the caller's order.
-    this.bases.push({ address, localPreference: Math.max(0, 65535 - this.bases.length * 256), gathered: false });
+    this.bases.push({ address, localPreference: localPreferenceFor(this.bases.length), gathered: false });
   }
 
   /** Start gathering (§5.1.1) for every local address not yet gathered. */
@@ -222,7 +194,7 @@ export class IceAgent {
     this.setGathering('gathering');
     for (const base of fresh) {
       base.gathered = true;
-      this.addLocalCandidate(this.hostCandidate(base));
+      this.addLocalCandidate(hostCandidate(base, this.foundations));
       if (this.lite) continue; // §2.5: lite agents have host candidates only
       for (const server of this.options.stunServers ?? []) {
         if (!sameFamily(server, base.address)) continue;
@@ -283,9 +255,9 @@ export class IceAgent {
         for (const p of this.pairs) {
           if (p.remote !== existing) continue;
           Object.assign(p, { remote: c, foundation: `${p.local.foundation}:${c.foundation}` });
-          p.priority = this.priorityOf(p.local, c);
+          p.priority = priorityOf(this._controlling, p.local, c);
         }
-        this.sortPairs();
+        sortPairs(this.pairs);
       }
       return;
     }
@@ -408,36 +380,15 @@ export class IceAgent {
     if (!this.lite && this.hasCheckToSend()) push(Math.max(this.lastCheckAt + this.ta, 0));
     push(this.nomination(this.nowValue, false));
     if (this.selected && !this.lite && this.connectionState !== 'failed') {
-      push(this.nextConsentAt);
-      if (this.consentUnansweredSince !== undefined && this.connectionState !== 'disconnected') push(this.consentUnansweredSince + this.disconnectedTimeout);
-      push(this.lastConsentAt + this.consentTimeout);
+      for (const t of consentWakeups(this.consentClock(), this.nextConsentAt, this.connectionState)) push(t);
     }
     return times.length ? Math.min(...times) : undefined;
   }
 
-  // ---- candidates --------------------------------------------------------------------------
-
-  private hostCandidate(base: LocalBase): IceCandidate {
-    return {
-      type: 'host',
-      foundation: this.foundations.get('host', base.address.address, undefined),
-      component: COMPONENT_RTP,
-      transport: 'udp',
-      priority: candidatePriority(TYPE_PREFERENCE.host, base.localPreference, COMPONENT_RTP),
-      address: base.address.address,
-      port: base.address.port,
-      base: base.address,
-    };
-  }
-
-  private localPreferenceOf(base: Address): number {
-    return this.bases.find((b) => sameAddress(b.address, base))?.localPreference ?? 65535;
-  }
+  // ---- candidates and the checklist (§5.1.3, §6.1.2) ----------------------------------------
 
   private addLocalCandidate(c: IceCandidate): void {
-    // §5.1.3: same transport address and same base as one we have → redundant (e.g. srflx == host without a NAT).
-    const twin = this.localCandidates.find((o) => o.address === c.address && o.port === c.port && o.base && c.base && sameAddress(o.base, c.base));
-    if (twin) {
+    if (isRedundant(this.localCandidates, c)) {
       this.stats.redundantPruned++;
       return;
     }
@@ -445,67 +396,27 @@ export class IceAgent {
     const relayOnly = this.options.transportPolicy === 'relay';
     if (relayOnly && c.type !== 'relay') return; // kept as a base, never announced nor paired
     if (c.type !== 'prflx') this.outputs.push({ type: 'candidate', candidate: c, sdp: candidateToSdp(c) });
-    // §6.1.2.4: srflx candidates pair through their base, which is already paired; only host and relay form pairs.
-    if (c.type === 'host' || c.type === 'relay') for (const r of this.remoteCandidates) this.makePair(c, r);
+    if (formsPairs(c, relayOnly)) for (const r of this.remoteCandidates) this.makePair(c, r);
   }
 
   private pairWithLocals(r: IceCandidate): void {
     const relayOnly = this.options.transportPolicy === 'relay';
-    for (const l of this.localCandidates) if (l.type === 'relay' || (l.type === 'host' && !relayOnly)) this.makePair(l, r);
+    for (const l of this.localCandidates) if (formsPairs(l, relayOnly)) this.makePair(l, r);
   }
 
   private makePair(local: IceCandidate, remote: IceCandidate): Pair | undefined {
     if ((!this.remote && !this.lite) || !sameFamily(local, remote)) return undefined;
     // Link-local and loopback mixes are the caller's business; we pair within a family only (§6.1.2.2).
-    const existing = this.findPair(local, remote);
+    const existing = findPair(this.pairs, this.generation, local, remote);
     if (existing) return existing;
-    const pair: Pair = {
-      id: this.nextPairId++,
-      local,
-      remote,
-      foundation: `${local.foundation}:${remote.foundation}`,
-      priority: this.priorityOf(local, remote),
-      state: 'frozen',
-      nominated: false,
-      nominatedByPeer: false,
-      nominating: false,
-      validLocal: undefined,
-      generation: this.generation,
-      creds: { local: this.local, remote: this.remote ?? { ufrag: '', pwd: '' } },
-    };
+    const creds = { local: this.local, remote: this.remote ?? { ufrag: '', pwd: '' } };
+    const pair = newPair(this.nextPairId++, local, remote, priorityOf(this._controlling, local, remote), this.generation, creds);
     this.pairs.push(pair);
-    this.sortPairs();
-    // §6.1.2.6: per foundation, the highest-priority pair starts Waiting, the others Frozen
-    // (kept true as trickled candidates arrive); a foundation that already succeeded is unfrozen
-    // (§7.2.5.3.3).
-    const siblings = this.pairs.filter((p) => p !== pair && p.foundation === pair.foundation && p.generation === pair.generation);
-    if (siblings.some((p) => p.state === 'succeeded')) pair.state = 'waiting';
-    else if (!siblings.some((p) => p.state === 'in-progress' || p.state === 'failed')) {
-      const waiting = siblings.find((p) => p.state === 'waiting' && !this.triggered.includes(p));
-      if (!waiting) pair.state = 'waiting';
-      else if (pair.priority > waiting.priority) {
-        waiting.state = 'frozen';
-        pair.state = 'waiting';
-      }
-    }
+    sortPairs(this.pairs);
+    initialState(pair, this.pairs, this.triggered);
     // §8.1.2: once a pair is nominated, new pairs are not checked.
     if (this.selected && this.selected.generation === this.generation && this.selected.nominated) pair.state = 'frozen';
     return pair;
-  }
-
-  private findPair(local: IceCandidate, remote: Address): Pair | undefined {
-    return this.pairs.find(
-      (p) => p.generation === this.generation && sameAddress(localBaseOf(p.local), localBaseOf(local)) && p.remote.address === remote.address && p.remote.port === remote.port,
-    );
-  }
-
-  private priorityOf(local: IceCandidate, remote: IceCandidate): bigint {
-    // §6.1.2.3: G is the controlling agent's candidate, D the controlled agent's.
-    return this._controlling ? pairPriority(local.priority, remote.priority) : pairPriority(remote.priority, local.priority);
-  }
-
-  private sortPairs(): void {
-    this.pairs.sort((a, b) => (a.priority > b.priority ? -1 : a.priority < b.priority ? 1 : a.id - b.id));
   }
 
   // ---- gathering outputs -------------------------------------------------------------------
@@ -537,19 +448,7 @@ export class IceAgent {
   }
 
   private addServerReflexive(base: Address, mapped: Address, server: Address): void {
-    this.addLocalCandidate({
-      type: 'srflx',
-      foundation: this.foundations.get('srflx', base.address, server.address),
-      component: COMPONENT_RTP,
-      transport: 'udp',
-      priority: candidatePriority(TYPE_PREFERENCE.srflx, this.localPreferenceOf(base), COMPONENT_RTP),
-      address: mapped.address,
-      port: mapped.port,
-      relatedAddress: base.address,
-      relatedPort: base.port,
-      base,
-      server,
-    });
+    this.addLocalCandidate(serverReflexiveCandidate(base, mapped, server, localPreferenceOf(this.bases, base), this.foundations));
   }
 
   private drainTurn(now: number, t: TurnEntry): void {
@@ -559,20 +458,8 @@ export class IceAgent {
           this.emitSend(o.data, t.client.server, t.base);
           break;
         case 'allocated': {
-          // RFC 8445 §5.1.1.2: the relayed candidate is its own base; raddr is the mapped address.
-          const relay: IceCandidate = {
-            type: 'relay',
-            foundation: this.foundations.get('relay', t.base.address, t.client.server.address),
-            component: COMPONENT_RTP,
-            transport: 'udp',
-            priority: candidatePriority(TYPE_PREFERENCE.relay, this.localPreferenceOf(t.base), COMPONENT_RTP),
-            address: o.relayed.address,
-            port: o.relayed.port,
-            relatedAddress: o.mapped?.address,
-            relatedPort: o.mapped?.port,
-            base: o.relayed,
-            server: t.client.server,
-          };
+          // The relay's foundation is taken before the srflx one (foundations are numbered in order).
+          const relay = relayedCandidate(t.base, t.client.server, o.relayed, o.mapped, localPreferenceOf(this.bases, t.base), this.foundations);
           t.relay = relay;
           if (o.mapped) this.addServerReflexive(t.base, o.mapped, t.client.server);
           this.addLocalCandidate(relay);
@@ -654,16 +541,7 @@ export class IceAgent {
   private pickCheck(): { pair: Pair; triggered: boolean } | undefined {
     if (!this.remote || this.closed) return undefined;
     this.triggered = this.triggered.filter((p) => p.generation === this.generation && p.state !== 'failed');
-    if (this.triggered.length > 0) return { pair: this.triggered[0], triggered: true };
-    if (this.selectedCurrent()) return undefined; // §8.1.2: nominated, ordinary checks stop
-    const waiting = this.pairs.find((p) => p.generation === this.generation && p.state === 'waiting');
-    if (waiting) return { pair: waiting, triggered: false };
-    // No Waiting pair: the best Frozen pair whose foundation has nothing Waiting or In-Progress.
-    const frozen = this.pairs.find(
-      (p) => p.generation === this.generation && p.state === 'frozen' &&
-        !this.pairs.some((q) => q.foundation === p.foundation && q.generation === p.generation && (q.state === 'waiting' || q.state === 'in-progress')),
-    );
-    return frozen && { pair: frozen, triggered: false };
+    return nextCheck(this.pairs, this.triggered, this.generation, this.selectedCurrent());
   }
 
   /** One check per Ta. */
@@ -680,17 +558,7 @@ export class IceAgent {
 
   private sendCheck(now: number, pair: Pair, nominate: boolean): void {
     this.cancelCheck(pair);
-    // §7.1.1: PRIORITY is what a prflx candidate learned from this check would get.
-    const { localPreference } = splitPriority(pair.local.priority);
-    const priority = candidatePriority(TYPE_PREFERENCE.prflx, localPreference, pair.local.component);
-    const attributes: TypedAttribute[] = [
-      attr('USERNAME', `${pair.creds.remote.ufrag}:${pair.creds.local.ufrag}`), // §7.2.2
-      attr('PRIORITY', priority),
-      this._controlling ? attr('ICE_CONTROLLING', this.tieBreaker) : attr('ICE_CONTROLLED', this.tieBreaker),
-    ];
-    if (nominate) attributes.push(attr('USE_CANDIDATE', true)); // §7.2.2, §8.1.1
-    const key = shortTermKey(pair.creds.remote.pwd);
-    const request = buildMessage({ class: 'request', method: Method.Binding, transactionId: this.random(TRANSACTION_ID_LENGTH), attributes, integrity: key, fingerprint: true });
+    const { request, key, priority } = checkRequest(pair, this._controlling, this.tieBreaker, nominate, this.random);
     if (pair.state !== 'succeeded') pair.state = 'in-progress';
     this.stats.checksSent++;
     const tx = transactionKey(request.subarray(8, 20));
@@ -699,9 +567,9 @@ export class IceAgent {
     this.drainTransactions(now);
   }
 
-  /** §7.2.5.2.1: a response must come from where the request went and arrive where it left. */
+  /** §7.2.5.2.1, for the response being processed. */
   private symmetric(pair: Pair, from: Address): boolean {
-    return sameAddress(from, pair.remote) && (this.responseLocal === undefined || sameAddress(this.responseLocal, localBaseOf(pair.local)));
+    return isSymmetric(pair, from, this.responseLocal);
   }
 
   private onResponse(now: number, ctx: CheckContext, res: DecodedMessage, from: Address): void {
@@ -724,57 +592,28 @@ export class IceAgent {
       return;
     }
     if (res.class === 'error') {
-      let code = 0;
-      try {
-        code = getAttribute(res, 'ERROR_CODE')?.code ?? 0;
-      } catch (e) {
-        if (!(e instanceof ParseError)) throw e;
-      }
-      if (code === ErrorCode.RoleConflict) {
+      if (errorCodeOf(res) === ErrorCode.RoleConflict) {
         // §7.2.5.1: switch role only if we still hold the role we sent; then retry the pair.
         this.stats.roleConflicts++;
         if (ctx.controlling === this._controlling) this.setRole(!this._controlling);
-        pair.state = 'waiting';
-        if (!this.triggered.includes(pair)) this.triggered.push(pair);
+        trigger(pair, this.triggered);
         return;
       }
       pair.state = 'failed'; // §7.2.5.2.4 unrecoverable error
       pair.nominating = false;
       return;
     }
-    let mapped: Address | undefined;
-    try {
-      mapped = getAttribute(res, 'XOR_MAPPED_ADDRESS');
-    } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-    }
-    // §7.2.5.3.1: a mapped address we do not know is a peer-reflexive local candidate.
-    if (mapped && pair.local.type !== 'relay' && !this.localCandidates.some((c) => c.address === mapped.address && c.port === mapped.port)) {
+    const mapped = mappedAddressOf(res);
+    const prflx = peerReflexiveLocal(pair, mapped, ctx.priority, this.localCandidates, this.foundations);
+    if (prflx) {
       this.stats.prflxLocal++;
-      const base = localBaseOf(pair.local);
-      this.localCandidates.push({
-        type: 'prflx',
-        foundation: this.foundations.get('prflx', base.address, undefined),
-        component: COMPONENT_RTP,
-        transport: 'udp',
-        priority: ctx.priority,
-        address: mapped.address,
-        port: mapped.port,
-        relatedAddress: base.address,
-        relatedPort: base.port,
-        base,
-      });
+      this.localCandidates.push(prflx);
     }
-    // §7.2.5.3.2: the valid pair's local candidate is the one whose address was mapped (a srflx
-    // or prflx candidate behind a NAT; the host or relay candidate itself without one).
-    const base = localBaseOf(pair.local);
-    pair.validLocal =
-      (mapped && this.localCandidates.find((c) => c.address === mapped.address && c.port === mapped.port && c.base && sameAddress(c.base, base))) || pair.local;
-    this.trust(base, pair.remote);
+    pair.validLocal = validLocalOf(pair, mapped, this.localCandidates);
+    this.trust(localBaseOf(pair.local), pair.remote);
     pair.state = 'succeeded';
     if (this.firstValidAt === undefined) this.firstValidAt = now;
-    // §7.2.5.3.3: unfreeze pairs with the same foundation.
-    for (const p of this.pairs) if (p.state === 'frozen' && p.foundation === pair.foundation && p.generation === pair.generation) p.state = 'waiting';
+    unfreezeFoundation(this.pairs, pair);
     // §7.2.5.3.4 / §8.1.1: a successful check that carried USE-CANDIDATE (ours), or one the peer nominated.
     if ((ctx.nominate && this._controlling) || (!this._controlling && pair.nominatedByPeer)) {
       pair.nominated = true;
@@ -798,8 +637,8 @@ export class IceAgent {
   private setRole(controlling: boolean): void {
     if (this.lite && controlling) return;
     this._controlling = controlling;
-    for (const p of this.pairs) p.priority = this.priorityOf(p.local, p.remote); // §7.2.5.1: recompute
-    this.sortPairs();
+    for (const p of this.pairs) p.priority = priorityOf(controlling, p.local, p.remote); // §7.2.5.1: recompute
+    sortPairs(this.pairs);
     this.outputs.push({ type: 'role', controlling });
   }
 
@@ -810,15 +649,11 @@ export class IceAgent {
    */
   private nomination(now: number, act: boolean): number | undefined {
     if (!this._controlling || this.lite || !this.remote || this.closed) return undefined;
-    if (this.pairs.some((p) => p.generation === this.generation && (p.nominating || p.nominated))) return undefined;
-    const best = this.pairs.find((p) => p.generation === this.generation && p.state === 'succeeded'); // pairs are sorted
-    if (!best) return undefined;
-    const deadline = (this.firstValidAt ?? now) + this.nominationDelay;
-    const betterPending = this.pairs.some((p) => p.generation === this.generation && p.priority > best.priority && (p.state === 'waiting' || p.state === 'in-progress' || p.state === 'frozen'));
-    if (betterPending && now < deadline) return deadline;
+    const d = nominationDecision({ pairs: this.pairs, generation: this.generation, now, firstValidAt: this.firstValidAt, nominationDelay: this.nominationDelay });
+    if (!('nominate' in d)) return d.wakeAt;
     if (act) {
-      best.nominating = true;
-      this.triggered.unshift(best);
+      d.nominate.nominating = true;
+      this.triggered.unshift(d.nominate);
     }
     return now;
   }
@@ -832,23 +667,14 @@ export class IceAgent {
 
   /** Pick the selected pair: the best nominated valid pair of the current generation. */
   private updateSelection(now: number): void {
-    const candidates = this.pairs.filter((p) => p.generation === this.generation && p.nominated && p.state === 'succeeded');
-    const best = candidates[0];
+    const best = bestNominated(this.pairs, this.generation);
     if (!best || best === this.selected) return;
     this.selected = best;
     this.previousLocal = undefined;
     this.lastConsentAt = now;
     this.consentUnansweredSince = undefined;
     this.scheduleConsent(now);
-    // §8.1.2: stop checking the rest: Waiting/Frozen pairs go, lower In-Progress ones stop.
-    for (const p of this.pairs) {
-      if (p === best || p.generation !== this.generation) continue;
-      if (p.state === 'waiting' || p.state === 'frozen') p.state = 'failed';
-      if (p.state === 'in-progress' && p.priority < best.priority && p.transaction) {
-        this.cancelCheck(p);
-        p.state = 'failed';
-      }
-    }
+    stopOtherChecks(this.pairs, best, this.generation, (p) => this.cancelCheck(p));
     this.pairs = this.pairs.filter((p) => p.generation === this.generation);
     this.triggered = this.triggered.filter((p) => p === best);
     this.outputs.push({ type: 'selected-pair', pair: { local: best.validLocal ?? best.local, remote: best.remote } });
@@ -915,79 +741,31 @@ export class IceAgent {
   private handleRequest(now: number, req: DecodedMessage, remote: Address, local: Address): void {
     if (req.method !== Method.Binding) return this.respondError(req, remote, local, 400, undefined);
     this.stats.checksReceived++;
-    let username: string | undefined;
-    let priority: number | undefined;
-    let controlling: bigint | undefined;
-    let controlled: bigint | undefined;
-    let useCandidate = false;
-    try {
-      username = getAttribute(req, 'USERNAME');
-      priority = getAttribute(req, 'PRIORITY');
-      controlling = getAttribute(req, 'ICE_CONTROLLING');
-      controlled = getAttribute(req, 'ICE_CONTROLLED');
-      useCandidate = hasAttribute(req, 'USE_CANDIDATE');
-    } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-      this.stats.badRequest++;
-      return this.respondError(req, remote, local, 400, undefined);
+    const check = acceptCheck(req, this.local, this.previousLocal);
+    if (!check.ok) {
+      this.stats[check.stat]++;
+      return this.respondError(req, remote, local, check.code, check.key, check.extra);
     }
-    const hasIntegrity = hasAttribute(req, 'MESSAGE_INTEGRITY');
-    // RFC 8489 §9.1.3: without USERNAME or MESSAGE-INTEGRITY → 400.
-    if (username === undefined || !hasIntegrity) {
-      this.stats.badRequest++;
-      return this.respondError(req, remote, local, 400, undefined);
+    switch (resolveRoleConflict(this._controlling, this.tieBreaker, check)) {
+      case 'reply-487':
+        this.stats.roleConflicts++;
+        return this.respondError(req, remote, local, 487, check.key);
+      case 'become-controlled':
+        this.stats.roleConflicts++;
+        this.setRole(false);
+        break;
+      case 'become-controlling':
+        this.stats.roleConflicts++;
+        this.setRole(true);
+        break;
+      case 'none':
+        break;
     }
-    // §7.3 / §7.2.2: USERNAME is "our ufrag:their ufrag"; the key is our password (of that
-    // generation). Without the colon and both parts it is no valid username (RFC 8489 §9.1.3: 401).
-    const colon = username.indexOf(':');
-    const ours = colon > 0 && colon < username.length - 1 ? username.slice(0, colon) : undefined;
-    const creds = ours === undefined ? undefined : ours === this.local.ufrag ? this.local : ours === this.previousLocal?.ufrag ? this.previousLocal : undefined;
-    if (!creds) {
-      this.stats.unauthenticated++;
-      return this.respondError(req, remote, local, 401, undefined);
-    }
-    const key = shortTermKey(creds.pwd);
-    if (verifyMessageIntegrity(req, key) !== 'valid') {
-      this.stats.unauthenticated++;
-      return this.respondError(req, remote, local, 401, undefined);
-    }
-    const unknown = unknownComprehensionRequired(req);
-    if (unknown.length > 0) {
-      this.stats.unknownAttributes++;
-      return this.respondError(req, remote, local, 420, key, [attr('UNKNOWN_ATTRIBUTES', unknown)]);
-    }
-    // §7.3: PRIORITY and one of ICE-CONTROLLING / ICE-CONTROLLED are mandatory in checks.
-    if (priority === undefined || (controlling === undefined && controlled === undefined)) {
-      this.stats.badRequest++;
-      return this.respondError(req, remote, local, 400, key);
-    }
-    // §7.3.1.1: role conflicts.
-    if (controlling !== undefined && this._controlling) {
-      this.stats.roleConflicts++;
-      if (this.tieBreaker >= controlling) return this.respondError(req, remote, local, 487, key);
-      this.setRole(false);
-    } else if (controlled !== undefined && !this._controlling) {
-      this.stats.roleConflicts++;
-      if (this.tieBreaker >= controlled) this.setRole(true);
-      else return this.respondError(req, remote, local, 487, key);
-    }
-    // Success response (§7.3.1.2): XOR-MAPPED-ADDRESS = where it came from, integrity with our pwd.
     this.stats.responsesSent++;
-    this.reply(
-      buildMessage({
-        class: 'success',
-        method: Method.Binding,
-        transactionId: req.transactionId,
-        attributes: [attr('XOR_MAPPED_ADDRESS', remote)],
-        integrity: key,
-        fingerprint: true,
-      }),
-      remote,
-      local,
-    );
+    this.reply(successResponse(req, remote, check.key), remote, local);
     this.trust(local, remote);
-    if (creds !== this.local) return; // an old generation's consent check: answered, nothing more
-    this.onAuthenticatedCheck(now, remote, local, priority, useCandidate);
+    if (check.creds !== this.local) return; // an old generation's consent check: answered, nothing more
+    this.onAuthenticatedCheck(now, remote, local, check.priority, check.useCandidate);
   }
 
   private onAuthenticatedCheck(now: number, remote: Address, local: Address, priority: number, useCandidate: boolean): void {
@@ -995,25 +773,17 @@ export class IceAgent {
     let r = this.remoteCandidates.find((c) => c.address === remote.address && c.port === remote.port);
     if (!r) {
       this.stats.prflxRemote++;
-      r = {
-        type: 'prflx',
-        foundation: `p${this.stats.prflxRemote}`,
-        component: COMPONENT_RTP,
-        transport: 'udp',
-        priority,
-        address: remote.address,
-        port: remote.port,
-      };
+      r = peerReflexiveRemote(remote, priority, this.stats.prflxRemote);
       this.remoteCandidates.push(r);
     }
     const relayOnly = this.options.transportPolicy === 'relay';
-    const l = this.localCandidates.find((c) => (c.type === 'relay' || (c.type === 'host' && !relayOnly)) && sameAddress(localBaseOf(c), local));
+    const l = this.localCandidates.find((c) => formsPairs(c, relayOnly) && sameAddress(localBaseOf(c), local));
     if (!l) return;
     if (!this.remote && !this.lite) {
       // Credentials not known yet (trickle): the prflx candidate is kept and paired when they come.
       return;
     }
-    const pair = this.makePair(l, r) ?? this.findPair(l, r);
+    const pair = this.makePair(l, r) ?? findPair(this.pairs, this.generation, l, r);
     if (!pair) return;
     if (useCandidate && !this._controlling) pair.nominatedByPeer = true;
     if (this.lite) {
@@ -1035,31 +805,27 @@ export class IceAgent {
         break; // the check in flight will do
       default:
         if (this.selected?.nominated && this.selected.generation === this.generation && pair !== this.selected && !useCandidate) break;
-        pair.state = 'waiting';
-        if (!this.triggered.includes(pair)) this.triggered.push(pair);
+        trigger(pair, this.triggered);
     }
   }
 
-  private respondError(req: DecodedMessage, remote: Address, local: Address, code: number, key: Uint8Array | undefined, extra: TypedAttribute[] = []): void {
-    this.reply(
-      buildMessage({
-        class: 'error',
-        method: req.method,
-        transactionId: req.transactionId,
-        attributes: [attr('ERROR_CODE', { code, reason: errorReason[code] ?? 'Error' }), ...extra],
-        integrity: key,
-        fingerprint: true,
-      }),
-      remote,
-      local,
-    );
+  private respondError(req: DecodedMessage, remote: Address, local: Address, code: number, key: Uint8Array | undefined, extra: readonly TypedAttribute[] = []): void {
+    this.reply(errorResponse(req, code, key, extra), remote, local);
   }
 
   // ---- consent (RFC 7675) and states --------------------------------------------------------
 
   private scheduleConsent(now: number): void {
-    // §5.1: randomised to 0.8–1.2 × the interval, so that agents do not synchronise.
-    this.nextConsentAt = now + this.consentInterval * (0.8 + 0.4 * randomFloat(this.random));
+    this.nextConsentAt = nextConsentCheckAt(now, this.consentInterval, this.random);
+  }
+
+  private consentClock(): { lastConsentAt: number; consentUnansweredSince: number | undefined; consentTimeout: number; disconnectedTimeout: number } {
+    return {
+      lastConsentAt: this.lastConsentAt,
+      consentUnansweredSince: this.consentUnansweredSince,
+      consentTimeout: this.consentTimeout,
+      disconnectedTimeout: this.disconnectedTimeout,
+    };
   }
 
   private consentTick(now: number): void {
@@ -1067,13 +833,8 @@ export class IceAgent {
     if (!p || this.lite || this.connectionState === 'failed' || this.connectionState === 'closed') return;
     if (this.nextConsentAt !== undefined && now >= this.nextConsentAt) {
       this.scheduleConsent(now);
-      const attributes: TypedAttribute[] = [
-        attr('USERNAME', `${p.creds.remote.ufrag}:${p.creds.local.ufrag}`),
-        attr('PRIORITY', candidatePriority(TYPE_PREFERENCE.prflx, splitPriority(p.local.priority).localPreference, p.local.component)),
-        this._controlling ? attr('ICE_CONTROLLING', this.tieBreaker) : attr('ICE_CONTROLLED', this.tieBreaker),
-      ];
-      const key = shortTermKey(p.creds.remote.pwd);
-      const request = buildMessage({ class: 'request', method: Method.Binding, transactionId: this.random(TRANSACTION_ID_LENGTH), attributes, integrity: key, fingerprint: true });
+      // The same Binding request as a check, without USE-CANDIDATE (RFC 7675 §5.1).
+      const { request, key } = checkRequest(p, this._controlling, this.tieBreaker, false, this.random);
       this.stats.consentRequests++;
       if (this.consentUnansweredSince === undefined) this.consentUnansweredSince = now;
       this.txPairs.set(transactionKey(request.subarray(8, 20)), p);
@@ -1085,25 +846,19 @@ export class IceAgent {
 
   private updateConnectionState(): void {
     if (this.closed) return;
-    const now = this.lastNow();
-    let next: IceConnectionState = this.connectionState;
-    if (this.selected) {
-      if (!this.lite && now - this.lastConsentAt >= this.consentTimeout) next = 'failed'; // RFC 7675 §5.1: consent expired
-      else if (!this.lite && this.consentUnansweredSince !== undefined && now - this.consentUnansweredSince >= this.disconnectedTimeout) next = 'disconnected';
-      else {
-        const checking = this.pairs.some((p) => p.generation === this.generation && (p.state === 'waiting' || p.state === 'in-progress'));
-        const doneLocally = this.gatheringState === 'complete' && this.remoteEnded && !checking && this.selected.generation === this.generation;
-        next = doneLocally ? 'completed' : 'connected';
-      }
-      if (this.connectionState === 'failed' && next !== 'failed' && this.selected.generation !== this.generation) next = 'failed';
-    } else if (this.remote && this.pairs.some((p) => p.generation === this.generation)) {
-      const allFailed = this.pairs.every((p) => p.generation !== this.generation || p.state === 'failed');
-      next = allFailed && this.remoteEnded && this.gatheringState === 'complete' ? 'failed' : 'checking';
-    } else if (this.remote && this.remoteEnded && this.gatheringState === 'complete' && !this.lite && this.remoteCandidates.length > 0) {
-      next = 'failed';
-    } else if (this.remote && this.connectionState === 'new' && this.remoteCandidates.length > 0) {
-      next = 'checking';
-    }
+    const next = connectionStateFor({
+      ...this.consentClock(),
+      current: this.connectionState,
+      now: this.lastNow(),
+      lite: this.lite,
+      selected: this.selected,
+      pairs: this.pairs,
+      generation: this.generation,
+      gathering: this.gatheringState,
+      remoteKnown: this.remote !== undefined,
+      remoteEnded: this.remoteEnded,
+      remoteCandidates: this.remoteCandidates.length,
+    });
     this.setConnection(next);
   }
 
@@ -1113,11 +868,10 @@ export class IceAgent {
   }
 
   private setConnection(s: IceConnectionState): void {
-    if (s === this.connectionState) return;
-    // W3C webrtc-pc §5.6: a connection is 'connected' before it is 'completed'.
-    if (s === 'completed' && this.connectionState !== 'connected') this.setConnection('connected');
-    this.connectionState = s;
-    this.outputs.push({ type: 'connection-state', state: s });
+    for (const state of connectionTransitions(this.connectionState, s)) {
+      this.connectionState = state;
+      this.outputs.push({ type: 'connection-state', state });
+    }
   }
 
   private setGathering(s: IceGatheringState): void {
@@ -1126,12 +880,3 @@ export class IceAgent {
     this.outputs.push({ type: 'gathering-state', state: s });
   }
 }
-
-function localBaseOf(c: IceCandidate): Address {
-  return c.base ?? { address: c.address, port: c.port };
-}
-
-function trustKey(local: Address, remote: Address): string {
-  return `${addressKey(local)}|${addressKey(remote)}`;
-}
-
