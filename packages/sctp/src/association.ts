@@ -1,9 +1,13 @@
-import { isParseError, readU16, readU32, writeU16, writeU32 } from '@rtcstack/common';
-import { ChunkType, DataFlag, ReconfigResult, CauseCode, ParamType, EDMID_DTLS } from './constants.ts';
+// The association state machine (RFC 9260 §4): it owns the Transmission Control Block (§14) and
+// the timers, dispatches each chunk by state and verification tag (§8.4, §8.5), and holds the
+// shutdown sequence (§9), heartbeats (§8.3) and the glue to the modules that hold each RFC
+// section's algorithm: handshake.ts (§5), out-queue.ts and data-writer.ts (§6.1), sack.ts (§6.2),
+// congestion.ts (§7.2), forward-tsn.ts (RFC 3758), stream-reset.ts (RFC 6525).
+import { isParseError, readU16, readU32, writeU16 } from '@rtcstack/common';
+import { ChunkType, DataFlag, ReconfigResult, CauseCode } from './constants.ts';
 import {
   encodeChunk,
   isUnknown,
-  type AnyChunk,
   type DataChunk,
   type ForwardTsnChunk,
   type InitChunk,
@@ -12,7 +16,7 @@ import {
 } from './chunk.ts';
 import { ChecksumError, decodePacket, encodePacket, writeCommonHeader, type Packet } from './packet.ts';
 import { readChecksum, writeChecksum } from './crc32c.ts';
-import { scanInitParams, type InitParam } from './param.ts';
+import { scanInitParams } from './param.ts';
 import {
   cookieWhileShuttingDown,
   noUserData,
@@ -22,7 +26,7 @@ import {
   userInitiatedAbort,
   type ErrorCause,
 } from './cause.ts';
-import { makeCookie, openCookie, type CookieContents } from './cookie.ts';
+import { openCookie, type CookieContents } from './cookie.ts';
 import { RtoEstimator } from './rto.ts';
 import { TsnTracker } from './tsn-tracker.ts';
 import { Reassembler } from './reassembly.ts';
@@ -39,79 +43,22 @@ import {
 } from './events.ts';
 import { pad4 } from './tlv.ts';
 import { sharedPacketSlab } from './packet-slab.ts';
-
-/** A user message waiting to be (or being) sent. */
-interface OutMessage {
-  readonly streamId: number;
-  readonly ppid: number;
-  readonly data: Uint8Array;
-  readonly unordered: boolean;
-  readonly maxRetransmits: number | undefined;
-  readonly expiresAt: number | undefined;
-  /** Bytes already cut into DATA chunks. */
-  offset: number;
-  ssn: number;
-  abandoned: boolean;
-  /** Chunks of this message that were given TSNs (for abandoning them together, RFC 3758 §3.5). */
-  readonly chunks: OutChunk[];
-}
-
-/** A DATA chunk that has a TSN: in flight, acked by a gap block, marked for retransmission, or abandoned. */
-interface OutChunk {
-  readonly tsn: number;
-  readonly msg: OutMessage;
-  readonly flags: number;
-  readonly ssn: number;
-  readonly data: Uint8Array;
-  sentAt: number;
-  sendCount: number;
-  acked: boolean;
-  abandoned: boolean;
-  inFlight: boolean;
-  retransmit: boolean;
-  misses: number;
-  fastRetransmitted: boolean;
-}
-
-interface OutStream {
-  nextSsn: number;
-  queuedBytes: number;
-  pendingMessages: number;
-  lowThreshold: number;
-  /** Messages not yet fully cut into chunks, in send order; `head` is the next one. */
-  queue: OutMessage[];
-  head: number;
-}
-
-const SUPPORTED_EXTENSIONS = [ChunkType.FORWARD_TSN, ChunkType.RE_CONFIG];
-const MAX_DUP_TSNS = 16;
-
-/** Write a SACK chunk (§3.3.4) straight into a packet buffer: the receiver's hot path. */
-function writeSack(buf: Uint8Array, at: number, s: SackChunk): number {
-  const len = 16 + 4 * (s.gapBlocks.length + s.duplicateTsns.length);
-  buf[at] = ChunkType.SACK;
-  buf[at + 1] = 0;
-  writeU16(buf, at + 2, len);
-  writeU32(buf, at + 4, s.cumulativeTsnAck);
-  writeU32(buf, at + 8, s.aRwnd);
-  writeU16(buf, at + 12, s.gapBlocks.length);
-  writeU16(buf, at + 14, s.duplicateTsns.length);
-  let p = at + 16;
-  for (const g of s.gapBlocks) {
-    writeU16(buf, p, g.start);
-    writeU16(buf, p + 2, g.end);
-    p += 4;
-  }
-  for (const d of s.duplicateTsns) {
-    writeU32(buf, p, d);
-    p += 4;
-  }
-  return p;
-}
-
-function randomU32(rng: (n: number) => Uint8Array): number {
-  return readU32(rng(4), 0);
-}
+import { randomTag, randomU32 } from './random.ts';
+import { cookieCase, initAckChunk, initAckTags, initChunk, peerFeatures } from './handshake.ts';
+import { chunkAt, newOutStream, type OutChunk, type OutMessage, type OutStream } from './out-queue.ts';
+import { writeDataChunk } from './data-writer.ts';
+import { MAX_DUP_TSNS, buildSack, sackSize, writeSack } from './sack.ts';
+import {
+  enterFastRecovery,
+  newCongestionState,
+  type CongestionState,
+  onCumulativeAckAdvanced,
+  onRetransmitTimeout,
+  resetCongestion,
+} from './congestion.ts';
+import { forwardTsnChunk, shouldAbandon, skipAbandoned } from './forward-tsn.ts';
+import { heartbeatInfo, heartbeatSentAt } from './heartbeat.ts';
+import { outgoingResetRequest, reconfigResponse, type DeferredPeerReset, type OutgoingReset } from './stream-reset.ts';
 
 /**
  * One SCTP association (RFC 9260), sans-IO: feed it packets and time, poll packets and events.
@@ -157,12 +104,9 @@ export class SctpAssociation {
   private cumAckPoint = 0;
   private advancedPeerAckPoint = 0;
   private peerRwnd = 0;
-  private cwnd = 0;
-  private ssthresh = 0;
-  private partialBytesAcked = 0;
+  /** cwnd, ssthresh and fast recovery (§7.2, congestion.ts). */
+  private readonly cc: CongestionState = newCongestionState();
   private flightSize = 0;
-  private fastRecovery = false;
-  private fastRecoveryExit = 0;
   private forceRetransmit = false;
   private outstanding: OutChunk[] = [];
   private outstandingHead = 0;
@@ -206,10 +150,10 @@ export class SctpAssociation {
   private myReqSeq = 0;
   private peerNextReqSeq = 0;
   private lastPeerResponse: { seq: number; result: number } | undefined;
-  private outgoingReset: { seq: number; streamIds: number[]; lastTsn: number } | undefined;
+  private outgoingReset: OutgoingReset | undefined;
   private resetQueue: number[] = [];
   private reconfigAt: number | undefined;
-  private deferredPeerReset: { seq: number; lastTsn: number; streamIds: readonly number[] } | undefined;
+  private deferredPeerReset: DeferredPeerReset | undefined;
 
   constructor(options: SctpOptions = {}) {
     this.options = resolveOptions(options);
@@ -245,7 +189,7 @@ export class SctpAssociation {
     return { local: this.localTag, peer: this.peerTag };
   }
   get congestionWindow(): number {
-    return this.cwnd;
+    return this.cc.cwnd;
   }
   get currentRto(): number {
     return this.rto.rto;
@@ -257,17 +201,8 @@ export class SctpAssociation {
   connect(now: number): void {
     this.now = now;
     if (this._state !== AssociationState.CLOSED) throw new Error(`connect() in state ${this._state}`);
-    this.newTcb(this.randomTag(), randomU32(this.options.random));
-    const init: InitChunk = {
-      type: ChunkType.INIT,
-      initiateTag: this.localTag,
-      aRwnd: this.options.receiveWindow,
-      outboundStreams: this.options.outboundStreams,
-      inboundStreams: this.options.inboundStreams,
-      initialTsn: this.myInitialTsn,
-      params: this.ourInitParams(),
-    };
-    this.initChunk = encodeChunk(init);
+    this.newTcb(randomTag(this.options.random), randomU32(this.options.random));
+    this.initChunk = encodeChunk(initChunk(this.options, this.localTag, this.myInitialTsn));
     this.sendRaw(0, [this.initChunk]);
     this.t1Count = 0;
     this.t1At = now + this.rto.rto;
@@ -604,33 +539,6 @@ export class SctpAssociation {
 
   // ───────────────────────────── handshake (§5) ─────────────────────────────
 
-  private ourInitParams(): InitParam[] {
-    const params: InitParam[] = [{ kind: 'forwardTsnSupported' }, { kind: 'supportedExtensions', chunkTypes: SUPPORTED_EXTENSIONS }];
-    if (this.options.zeroChecksum) {
-      const v = new Uint8Array(4);
-      writeU32(v, 0, EDMID_DTLS);
-      params.push({ kind: 'raw', type: ParamType.ZERO_CHECKSUM_ACCEPTABLE, value: v });
-    }
-    return params;
-  }
-
-  private peerFeatures(params: readonly InitParam[]): { fwd: boolean; reconfig: boolean; zero: boolean } {
-    let fwd = false;
-    let reconfig = false;
-    let zero = false;
-    for (const p of params) {
-      if (p.kind === 'forwardTsnSupported') fwd = true;
-      if (p.kind === 'raw' && p.type === ParamType.ZERO_CHECKSUM_ACCEPTABLE && p.value.length === 4 && readU32(p.value, 0) === EDMID_DTLS) {
-        zero = true;
-      }
-      if (p.kind === 'supportedExtensions') {
-        if (p.chunkTypes.includes(ChunkType.FORWARD_TSN)) fwd = true;
-        if (p.chunkTypes.includes(ChunkType.RE_CONFIG)) reconfig = true;
-      }
-    }
-    return { fwd, reconfig, zero };
-  }
-
   /** INIT received (§5.1 B; collisions §5.2.1, §5.2.2). We answer without keeping state. */
   private onInit(init: InitChunk): void {
     if (init.initiateTag === 0 || init.outboundStreams === 0 || init.inboundStreams === 0) {
@@ -643,60 +551,11 @@ export class SctpAssociation {
       return;
     }
     const scan = scanInitParams(init.params);
-    const { fwd, reconfig, zero } = this.peerFeatures(scan.params);
-    let tag: number;
-    let itsn: number;
-    let tieLocal = 0;
-    let tiePeer = 0;
-    switch (this._state) {
-      case AssociationState.CLOSED:
-        tag = this.randomTag();
-        itsn = randomU32(this.options.random);
-        break;
-      case AssociationState.COOKIE_WAIT:
-      case AssociationState.COOKIE_ECHOED:
-        // §5.2.1: answer with the parameters of our own INIT, tag unchanged.
-        tag = this.localTag;
-        itsn = this.myInitialTsn;
-        if (this._state === AssociationState.COOKIE_ECHOED) {
-          tieLocal = this.localTag;
-          tiePeer = this.peerTag;
-        }
-        break;
-      default:
-        // §5.2.2: a new tag, with the current ones as tie-tags (detects a restart later).
-        tag = this.randomTag();
-        itsn = randomU32(this.options.random);
-        tieLocal = this.localTag;
-        tiePeer = this.peerTag;
-    }
-    const cookie = makeCookie(this.options.cookieSecret, {
-      createdAt: this.now,
-      lifetimeMs: this.options.cookieLifetimeMs,
-      localTag: tag,
-      peerTag: init.initiateTag,
-      localInitialTsn: itsn,
-      peerInitialTsn: init.initialTsn,
-      peerArwnd: init.aRwnd,
-      outboundStreams: Math.min(this.options.outboundStreams, init.inboundStreams),
-      inboundStreams: Math.min(this.options.inboundStreams, init.outboundStreams),
-      peerForwardTsn: fwd,
-      peerReconfig: reconfig,
-      peerZeroChecksum: zero,
-      localTieTag: tieLocal,
-      peerTieTag: tiePeer,
-    });
-    const params: InitParam[] = [{ kind: 'stateCookie', cookie }, ...this.ourInitParams()];
-    for (const u of scan.unrecognized) params.push({ kind: 'unrecognizedParameter', parameter: u });
-    const ack: InitChunk = {
-      type: ChunkType.INIT_ACK,
-      initiateTag: tag,
-      aRwnd: this.options.receiveWindow,
-      outboundStreams: this.options.outboundStreams,
-      inboundStreams: this.options.inboundStreams,
-      initialTsn: itsn,
-      params,
-    };
+    const tags = initAckTags(
+      { state: this._state, localTag: this.localTag, peerTag: this.peerTag, initialTsn: this.myInitialTsn },
+      this.options.random,
+    );
+    const ack = initAckChunk(this.options, this.now, init, tags, peerFeatures(scan.params), scan.unrecognized);
     this.sendRaw(init.initiateTag, [encodeChunk(ack)]);
   }
 
@@ -710,7 +569,7 @@ export class SctpAssociation {
       return;
     }
     const scan = scanInitParams(ack.params);
-    const f = this.peerFeatures(scan.params);
+    const f = peerFeatures(scan.params);
     this.peerTag = ack.initiateTag;
     this.peerForwardTsn = f.fwd;
     this.peerReconfig = f.reconfig;
@@ -770,39 +629,34 @@ export class SctpAssociation {
       this.control.unshift(ack);
       return true;
     }
-    const myTagMatches = c.localTag === this.localTag;
-    const peerTagMatches = c.peerTag === this.peerTag;
-    if (!myTagMatches && !peerTagMatches && c.localTieTag === this.localTag && c.peerTieTag === this.peerTag) {
-      // Case A: the peer restarted.
-      if (this._state === AssociationState.SHUTDOWN_ACK_SENT) {
-        this.sendRaw(c.peerTag, [
-          encodeChunk({ type: ChunkType.SHUTDOWN_ACK, tBit: false }),
-          encodeChunk({ type: ChunkType.ERROR, causes: [cookieWhileShuttingDown()] }),
-        ]);
+    switch (cookieCase(c, this.localTag, this.peerTag)) {
+      case 'restart':
+        if (this._state === AssociationState.SHUTDOWN_ACK_SENT) {
+          this.sendRaw(c.peerTag, [
+            encodeChunk({ type: ChunkType.SHUTDOWN_ACK, tBit: false }),
+            encodeChunk({ type: ChunkType.ERROR, causes: [cookieWhileShuttingDown()] }),
+          ]);
+          return false;
+        }
+        this.fromCookie(c, true);
+        this.emit({ type: 'restarted' });
+        this.established();
+        this.control.unshift(ack);
+        return true;
+      case 'collision':
+        // Adopt the peer's tag and parameters from the cookie.
+        this.fromCookie(c, false);
+        if (this._state === AssociationState.COOKIE_WAIT || this._state === AssociationState.COOKIE_ECHOED) this.established();
+        this.control.unshift(ack);
+        return true;
+      case 'duplicate':
+        if (this._state === AssociationState.COOKIE_ECHOED || this._state === AssociationState.COOKIE_WAIT) this.established();
+        this.control.unshift(ack);
+        return true;
+      case 'discard':
+        this.stats.badCookie++;
         return false;
-      }
-      this.fromCookie(c, true);
-      this.emit({ type: 'restarted' });
-      this.established();
-      this.control.unshift(ack);
-      return true;
     }
-    if (myTagMatches && !peerTagMatches) {
-      // Case B: INIT collision; adopt the peer's tag and parameters from the cookie.
-      this.fromCookie(c, false);
-      if (this._state === AssociationState.COOKIE_WAIT || this._state === AssociationState.COOKIE_ECHOED) this.established();
-      this.control.unshift(ack);
-      return true;
-    }
-    if (myTagMatches && peerTagMatches) {
-      // Case D: a duplicate or the collision's second cookie.
-      if (this._state === AssociationState.COOKIE_ECHOED || this._state === AssociationState.COOKIE_WAIT) this.established();
-      this.control.unshift(ack);
-      return true;
-    }
-    // Case C and anything else: silently discard.
-    this.stats.badCookie++;
-    return false;
   }
 
   /** Build (restart) or update (collision) the TCB from a verified cookie. */
@@ -826,13 +680,8 @@ export class SctpAssociation {
     this.cumAckPoint = initialTsn - 1;
     this.advancedPeerAckPoint = this.cumAckPoint;
     this.myReqSeq = initialTsn; // RFC 6525 §5.1.1: request sequence numbers start at the initial TSN
-    // §7.2.1: initial cwnd = min(4·MTU, max(2·MTU, 4380 bytes)).
-    const mtu = this.options.mtu;
-    this.cwnd = Math.min(4 * mtu, Math.max(2 * mtu, 4380));
-    this.ssthresh = this.options.receiveWindow;
-    this.partialBytesAcked = 0;
+    resetCongestion(this.cc, this.options.mtu, this.options.receiveWindow);
     this.flightSize = 0;
-    this.fastRecovery = false;
     this.outstanding = [];
     this.outstandingHead = 0;
     this.rtxQueue = [];
@@ -1008,17 +857,9 @@ export class SctpAssociation {
   }
 
   private sackChunk(): SackChunk {
-    const tr = this.tracker!;
     const dups = this.dupTsns;
     this.dupTsns = [];
-    const maxGaps = Math.max(0, Math.floor((this.options.mtu - 12 - 16 - dups.length * 4) / 4));
-    return {
-      type: ChunkType.SACK,
-      cumulativeTsnAck: wireTsn(tr.cumulative),
-      aRwnd: Math.max(0, this.options.receiveWindow - this.reassembler.bufferedBytes),
-      gapBlocks: tr.gapBlocks(maxGaps),
-      duplicateTsns: dups,
-    };
+    return buildSack(this.tracker!, dups, this.options.mtu, this.options.receiveWindow, this.reassembler.bufferedBytes);
   }
 
   /** FORWARD TSN (RFC 3758 §3.6). */
@@ -1035,12 +876,6 @@ export class SctpAssociation {
   }
 
   // ───────────────────────────── SACK processing (§6.2.1, §7) ─────────────────────────────
-
-  private chunkAt(tsn: number): OutChunk | undefined {
-    if (this.outstandingHead >= this.outstanding.length) return undefined;
-    const first = this.outstanding[this.outstandingHead].tsn;
-    return this.outstanding[this.outstandingHead + (tsn - first)];
-  }
 
   /** Advance the cumulative ack point; returns [bytes newly acked, RTT sample or -1]. */
   private ackUpTo(cumWire: number): [number, number] {
@@ -1098,7 +933,7 @@ export class SctpAssociation {
       now.set(first, end);
       const prevEnd = seen.get(first);
       for (let t = prevEnd === undefined ? first : Math.max(first, prevEnd + 1); t <= end; t++) {
-        const c = this.chunkAt(t);
+        const c = chunkAt(this.outstanding, this.outstandingHead, t);
         if (!c || c.acked) continue;
         c.acked = true;
         if (c.inFlight) this.flightSize -= c.data.length;
@@ -1123,7 +958,7 @@ export class SctpAssociation {
 
     // §7.2.4 miss indications, with HTNA: only chunks below the highest newly acked TSN count.
     let newFastRtx = false;
-    const limit = this.fastRecovery && cumAdvanced ? highestGapAcked : htna;
+    const limit = this.cc.fastRecovery && cumAdvanced ? highestGapAcked : htna;
     if (s.gapBlocks.length && limit > this.cumAckPoint) {
       // Walk only the holes between gap blocks (the TSNs the SACK reports missing).
       let holeStart = this.cumAckPoint + 1;
@@ -1135,10 +970,10 @@ export class SctpAssociation {
       }
       for (const [from, to] of holes) {
         for (let t = from; t <= to && t < limit; t++) {
-          const c = this.chunkAt(t);
+          const c = chunkAt(this.outstanding, this.outstandingHead, t);
           if (!c || c.acked || c.abandoned || !c.inFlight || c.fastRetransmitted) continue;
           if (++c.misses >= 3) {
-            if (this.shouldAbandon(c)) {
+            if (shouldAbandon(c, this.now, this.peerForwardTsn)) {
               this.abandon(c.msg);
               continue;
             }
@@ -1154,27 +989,11 @@ export class SctpAssociation {
 
     // §7.2.1 / §7.2.2: grow cwnd when the cumulative ack advances and cwnd was in use.
     const mtu = this.options.mtu;
-    if (cumAdvanced) {
-      if (this.fastRecovery && this.cumAckPoint >= this.fastRecoveryExit) this.fastRecovery = false;
-      if (!this.fastRecovery && flightBefore + mtu >= this.cwnd) {
-        if (this.cwnd <= this.ssthresh) this.cwnd += Math.min(bytesAcked, mtu);
-        else {
-          this.partialBytesAcked += bytesAcked;
-          if (this.partialBytesAcked >= this.cwnd) {
-            this.partialBytesAcked -= this.cwnd;
-            this.cwnd += mtu;
-          }
-        }
-      }
-    }
-    if (this.flightSize === 0) this.partialBytesAcked = 0;
+    if (cumAdvanced) onCumulativeAckAdvanced(this.cc, this.cumAckPoint, flightBefore, bytesAcked, mtu);
+    if (this.flightSize === 0) this.cc.partialBytesAcked = 0;
     // §7.2.4: enter fast recovery once per loss episode.
-    if (newFastRtx && !this.fastRecovery) {
-      this.ssthresh = Math.max(this.cwnd / 2, 4 * mtu);
-      this.cwnd = this.ssthresh;
-      this.partialBytesAcked = 0;
-      this.fastRecovery = true;
-      this.fastRecoveryExit = this.nextTsn - 1;
+    if (newFastRtx && !this.cc.fastRecovery) {
+      enterFastRecovery(this.cc, mtu, this.nextTsn - 1);
       this.forceRetransmit = true;
     }
     this.advancePeerAckPoint();
@@ -1207,16 +1026,11 @@ export class SctpAssociation {
       return;
     }
     this.rto.backOff();
-    const mtu = this.options.mtu;
-    // §7.2.3: back to one MTU and slow start.
-    this.ssthresh = Math.max(this.cwnd / 2, 4 * mtu);
-    this.cwnd = mtu;
-    this.partialBytesAcked = 0;
-    this.fastRecovery = false;
+    onRetransmitTimeout(this.cc, this.options.mtu); // §7.2.3
     for (let i = this.outstandingHead; i < this.outstanding.length; i++) {
       const c = this.outstanding[i];
       if (c.acked || c.abandoned) continue;
-      if (this.shouldAbandon(c)) {
+      if (shouldAbandon(c, this.now, this.peerForwardTsn)) {
         this.abandon(c.msg);
         continue;
       }
@@ -1230,14 +1044,6 @@ export class SctpAssociation {
   }
 
   // ───────────────────────────── partial reliability (RFC 3758) ─────────────────────────────
-
-  private shouldAbandon(c: OutChunk): boolean {
-    if (!this.peerForwardTsn) return false;
-    const m = c.msg;
-    if (m.abandoned) return true;
-    if (m.maxRetransmits !== undefined && c.sendCount > m.maxRetransmits) return true;
-    return m.expiresAt !== undefined && this.now >= m.expiresAt;
-  }
 
   /** Abandon every chunk of a message (§3.5 A3: all fragments together) and what is still unsent. */
   private abandon(m: OutMessage): void {
@@ -1261,29 +1067,15 @@ export class SctpAssociation {
   /** §3.5 C1-C2: move the Advanced.Peer.Ack.Point over abandoned chunks. */
   private advancePeerAckPoint(): void {
     if (!this.peerForwardTsn) return;
-    if (this.advancedPeerAckPoint < this.cumAckPoint) this.advancedPeerAckPoint = this.cumAckPoint;
-    for (;;) {
-      const c = this.chunkAt(this.advancedPeerAckPoint + 1);
-      if (!c || !c.abandoned) break;
-      this.advancedPeerAckPoint++;
-    }
+    this.advancedPeerAckPoint = skipAbandoned(
+      this.outstanding,
+      this.outstandingHead,
+      Math.max(this.advancedPeerAckPoint, this.cumAckPoint),
+    );
     if (this.advancedPeerAckPoint > this.cumAckPoint) {
       this.forwardTsnNeeded = true;
       if (this.t3At === undefined) this.t3At = this.now + this.rto.rto; // C3
     } else this.forwardTsnNeeded = false;
-  }
-
-  private forwardTsnChunk(): ForwardTsnChunk {
-    const skipped = new Map<number, number>();
-    for (let t = this.cumAckPoint + 1; t <= this.advancedPeerAckPoint; t++) {
-      const c = this.chunkAt(t);
-      if (c && !c.msg.unordered) skipped.set(c.msg.streamId, c.ssn);
-    }
-    return {
-      type: ChunkType.FORWARD_TSN,
-      newCumulativeTsn: wireTsn(this.advancedPeerAckPoint),
-      streams: [...skipped].map(([streamId, ssn]) => ({ streamId, ssn })),
-    };
   }
 
   // ───────────────────────────── stream reset (RFC 6525) ─────────────────────────────
@@ -1294,7 +1086,7 @@ export class SctpAssociation {
 
   private respond(seq: number, result: number): void {
     this.lastPeerResponse = { seq, result };
-    this.control.push(encodeChunk({ type: ChunkType.RE_CONFIG, params: [{ kind: 'response', responseSeq: seq, result }] }));
+    this.control.push(reconfigResponse(seq, result));
   }
 
   private onReconfigParam(p: ReconfigParam): void {
@@ -1371,24 +1163,8 @@ export class SctpAssociation {
     }
     this.outgoingReset = { seq: this.myReqSeq, streamIds: ready, lastTsn: this.nextTsn - 1 };
     this.myReqSeq = (this.myReqSeq + 1) >>> 0;
-    this.control.push(this.resetRequestChunk());
+    this.control.push(outgoingResetRequest(this.outgoingReset, this.peerNextReqSeq));
     this.reconfigAt = this.now + this.rto.rto;
-  }
-
-  private resetRequestChunk(): Uint8Array {
-    const r = this.outgoingReset!;
-    return encodeChunk({
-      type: ChunkType.RE_CONFIG,
-      params: [
-        {
-          kind: 'outgoingSsnReset',
-          requestSeq: r.seq,
-          responseSeq: (this.peerNextReqSeq - 1) >>> 0,
-          senderLastTsn: wireTsn(r.lastTsn),
-          streamIds: r.streamIds,
-        },
-      ],
-    });
   }
 
   private onReconfigTimer(): void {
@@ -1399,7 +1175,7 @@ export class SctpAssociation {
       this.close('retransmit-limit');
       return;
     }
-    this.control.push(this.resetRequestChunk());
+    this.control.push(outgoingResetRequest(this.outgoingReset, this.peerNextReqSeq));
     this.reconfigAt = this.now + this.rto.rto;
   }
 
@@ -1418,17 +1194,14 @@ export class SctpAssociation {
         return;
       }
     }
-    const info = new Uint8Array(12);
-    new DataView(info.buffer).setFloat64(0, this.now);
     this.hbNonce = randomU32(this.options.random);
-    writeU32(info, 8, this.hbNonce);
-    this.control.push(encodeChunk({ type: ChunkType.HEARTBEAT, info }));
+    this.control.push(encodeChunk({ type: ChunkType.HEARTBEAT, info: heartbeatInfo(this.now, this.hbNonce) }));
     this.hbAt = this.now + this.options.heartbeatIntervalMs + this.rto.rto;
   }
 
   private onHeartbeatAck(info: Uint8Array): void {
-    if (info.length !== 12 || this.hbNonce === undefined || readU32(info, 8) !== this.hbNonce) return;
-    const sent = new DataView(info.buffer, info.byteOffset, 12).getFloat64(0);
+    const sent = heartbeatSentAt(info, this.hbNonce);
+    if (sent === undefined) return;
     this.hbNonce = undefined;
     this.errorCount = 0;
     if (this.now >= sent) this.rto.measure(this.now - sent);
@@ -1439,7 +1212,7 @@ export class SctpAssociation {
   private outStream(id: number): OutStream {
     let s = this.outStreams.get(id);
     if (!s) {
-      s = { nextSsn: 0, queuedBytes: 0, pendingMessages: 0, lowThreshold: 0, queue: [], head: 0 };
+      s = newOutStream();
       this.outStreams.set(id, s);
     }
     return s;
@@ -1477,10 +1250,10 @@ export class SctpAssociation {
         this.tracker && this.peerTag !== 0 && (this.sackNow || (this.delayedAckAt !== undefined && wantData))
           ? this.sackChunk()
           : undefined;
-      const sackSize = sack ? 16 + 4 * (sack.gapBlocks.length + sack.duplicateTsns.length) : 0;
+      const sackBytes = sack ? sackSize(sack) : 0;
       const sackOnly = sack !== undefined && this.control.length === 0 && !this.hasWork(dataOk, true);
       // A SACK on its own gets a packet of exactly its size; anything else a full-MTU buffer.
-      const buf = this.packetBuffer(sackOnly ? 12 + sackSize : mtu);
+      const buf = this.packetBuffer(sackOnly ? 12 + sackBytes : mtu);
       let len = 12;
       let sentData = false;
       // Control chunks first; one larger than the MTU goes out alone.
@@ -1497,7 +1270,7 @@ export class SctpAssociation {
         this.control.shift();
       }
       if (sack) {
-        if (len + sackSize <= buf.length) {
+        if (len + sackBytes <= buf.length) {
           len = writeSack(buf, len, sack);
           this.sackNow = false;
           this.delayedAckAt = undefined;
@@ -1510,7 +1283,7 @@ export class SctpAssociation {
         }
       }
       if (this.forwardTsnNeeded && this.advancedPeerAckPoint > this.cumAckPoint && dataOk) {
-        const f = encodeChunk(this.forwardTsnChunk());
+        const f = encodeChunk(forwardTsnChunk(this.outstanding, this.outstandingHead, this.cumAckPoint, this.advancedPeerAckPoint));
         if (len + f.length <= mtu) {
           buf.set(f, len);
           len += f.length;
@@ -1526,8 +1299,8 @@ export class SctpAssociation {
             this.rtxQueue.shift();
             continue;
           }
-          if (!this.forceRetransmit && this.flightSize >= this.cwnd) break;
-          if (this.shouldAbandon(c)) {
+          if (!this.forceRetransmit && this.flightSize >= this.cc.cwnd) break;
+          if (shouldAbandon(c, this.now, this.peerForwardTsn)) {
             this.rtxQueue.shift();
             this.abandon(c.msg);
             this.advancePeerAckPoint();
@@ -1544,7 +1317,7 @@ export class SctpAssociation {
         }
         this.forceRetransmit = false;
         // New data: cwnd, the peer's window (with a zero-window probe when nothing is in flight).
-        while (this.queuedMessages > 0 && this.flightSize < this.cwnd && this.rtxQueue.length === 0) {
+        while (this.queuedMessages > 0 && this.flightSize < this.cc.cwnd && this.rtxQueue.length === 0) {
           const m = this.nextMessage();
           if (m.abandoned || (m.expiresAt !== undefined && this.now >= m.expiresAt && this.peerForwardTsn)) {
             if (m.offset === 0 && !m.abandoned) {
@@ -1617,8 +1390,8 @@ export class SctpAssociation {
     if (!ignoreSack && this.tracker && this.peerTag !== 0 && this.sackNow) return true;
     if (!dataOk) return false;
     if (this.forwardTsnNeeded && this.advancedPeerAckPoint > this.cumAckPoint) return true;
-    if (this.rtxQueue.length && (this.forceRetransmit || this.flightSize < this.cwnd)) return true;
-    return this.queuedMessages > 0 && this.flightSize < this.cwnd && this.rtxQueue.length === 0;
+    if (this.rtxQueue.length && (this.forceRetransmit || this.flightSize < this.cc.cwnd)) return true;
+    return this.queuedMessages > 0 && this.flightSize < this.cc.cwnd && this.rtxQueue.length === 0;
   }
 
   /** Room for one packet in the process-wide slab (packet-slab.ts); flush() commits what it used. */
@@ -1673,21 +1446,14 @@ export class SctpAssociation {
 
   private writeData(buf: Uint8Array, at: number, c: OutChunk): number {
     const n = c.data.length;
-    buf[at] = ChunkType.DATA;
-    buf[at + 1] = c.flags;
-    writeU16(buf, at + 2, 16 + n);
-    writeU32(buf, at + 4, wireTsn(c.tsn));
-    writeU16(buf, at + 8, c.msg.streamId);
-    writeU16(buf, at + 10, c.ssn);
-    writeU32(buf, at + 12, c.msg.ppid);
-    buf.set(c.data, at + 16);
+    const end = writeDataChunk(buf, at, c);
     c.inFlight = true;
     c.sentAt = this.now;
     c.misses = 0;
     this.flightSize += n;
     this.peerRwnd = Math.max(0, this.peerRwnd - n);
     this.stats.dataChunksSent++;
-    return at + 16 + pad4(n); // padding bytes are already zero in a fresh buffer
+    return end;
   }
 
   private emitPacket(bytes: Uint8Array, vtag: number, zeroChecksum = false): void {
@@ -1719,12 +1485,6 @@ export class SctpAssociation {
     if (this._state === s) return;
     this._state = s;
     this.emit({ type: 'state', state: s });
-  }
-
-  private randomTag(): number {
-    let t = 0;
-    while (t === 0) t = randomU32(this.options.random);
-    return t;
   }
 }
 
