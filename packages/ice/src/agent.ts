@@ -6,6 +6,11 @@
  * Drive it with handleInput / handleTimeout and drain pollOutput; ask nextTimeout when to wake.
  * STUN (first byte 0..3, RFC 7983) is consumed here; everything else that arrives on a pair a check
  * has vouched for comes out as 'data' for DTLS/SRTP above.
+ *
+ * This class is the state machine: it owns the state and the I/O plumbing, and delegates the
+ * protocol rules to plain functions, one RFC section per file: gathering.ts (§5.1),
+ * checklist.ts (§6.1.2), checks.ts (§7.2), answer.ts (§7.3), nomination.ts (§8), consent.ts
+ * (RFC 7675, W3C states). Restart (§9) and lite (§2.5) touch everything, so they live here.
  */
 import { ParseError, sameAddress, type Address, type Datagram, type RandomSource, cryptoRandom } from '@rtcstack/common';
 import {
@@ -48,7 +53,7 @@ import { findPair, initialState, newPair, nextCheck, priorityOf, sortPairs, trig
 import { checkRequest, errorCodeOf, isSymmetric, mappedAddressOf, peerReflexiveLocal, validLocalOf } from './checks.ts';
 import { acceptCheck, errorResponse, peerReflexiveRemote, resolveRoleConflict, successResponse } from './answer.ts';
 import { bestNominated, nominationDecision, stopOtherChecks } from './nomination.ts';
-import { connectionStateFor, connectionTransitions, consentWakeups, nextConsentCheckAt } from './consent.ts';
+import { connectionStateFor, connectionTransitions, consentWakeups, nextConsentCheckAt, type ConsentClock } from './consent.ts';
 
 export class IceAgent {
   readonly stats: IceAgentStats = {
@@ -419,7 +424,7 @@ export class IceAgent {
     return pair;
   }
 
-  // ---- gathering outputs -------------------------------------------------------------------
+  // ---- gathering: STUN and TURN results (§5.1.1) --------------------------------------------
 
   private drainBinding(now: number): void {
     for (let o = this.binding.pollOutput(); o; o = this.binding.pollOutput()) {
@@ -488,7 +493,7 @@ export class IceAgent {
     this.updateConnectionState();
   }
 
-  // ---- sending -----------------------------------------------------------------------------
+  // ---- sending: from a base, or through TURN ------------------------------------------------
 
   private emitSend(data: Uint8Array, remote: Address, local: Address): void {
     this.outputs.push({ type: 'send', data, remote: { address: remote.address, port: remote.port }, local: { address: local.address, port: local.port } });
@@ -642,6 +647,8 @@ export class IceAgent {
     this.outputs.push({ type: 'role', controlling });
   }
 
+  // ---- nomination and the selected pair (§8) -----------------------------------------------
+
   /**
    * Controlling agent, regular nomination (§8.1.1): nominate the best valid pair once no better
    * pair is still being checked, or nominationDelay after the first valid pair, whichever first.
@@ -681,7 +688,7 @@ export class IceAgent {
     this.updateConnectionState();
   }
 
-  // ---- incoming ----------------------------------------------------------------------------
+  // ---- incoming: demultiplexing, answering checks (§7.3) -----------------------------------
 
   private handleDatagram(now: number, data: Uint8Array, remote: Address, local: Address): void {
     if (data.length > 0 && data[0] < 4) {
@@ -819,7 +826,7 @@ export class IceAgent {
     this.nextConsentAt = nextConsentCheckAt(now, this.consentInterval, this.random);
   }
 
-  private consentClock(): { lastConsentAt: number; consentUnansweredSince: number | undefined; consentTimeout: number; disconnectedTimeout: number } {
+  private consentClock(): ConsentClock {
     return {
       lastConsentAt: this.lastConsentAt,
       consentUnansweredSince: this.consentUnansweredSince,
