@@ -45,7 +45,8 @@ import { pad4 } from './tlv.ts';
 import { sharedPacketSlab } from './packet-slab.ts';
 import { randomTag, randomU32 } from './random.ts';
 import { cookieCase, initAckChunk, initAckTags, initChunk, peerFeatures } from './handshake.ts';
-import { chunkAt, newOutStream, type OutChunk, type OutMessage, type OutStream } from './out-queue.ts';
+import { chunkAt, type OutChunk, type OutMessage } from './out-queue.ts';
+import { StreamScheduler } from './stream-scheduler.ts';
 import { writeDataChunk } from './data-writer.ts';
 import { MAX_DUP_TSNS, buildSack, sackSize, writeSack } from './sack.ts';
 import {
@@ -112,16 +113,8 @@ export class SctpAssociation {
   private outstandingHead = 0;
   private rtxQueue: OutChunk[] = [];
   private rtxSortNeeded = false;
-  /**
-   * Send scheduling: streams with queued messages, served round-robin one whole message at a
-   * time (fragments of one message must have consecutive TSNs, RFC 9260 §6.9), so a bulk
-   * transfer on one data channel does not hold back small messages on another.
-   */
-  private activeStreams: number[] = [];
-  private rr = 0;
-  private current: OutMessage | undefined;
-  private queuedMessages = 0;
-  private outStreams = new Map<number, OutStream>();
+  /** Outgoing streams' queues, served round-robin (stream-scheduler.ts). */
+  private readonly streams = new StreamScheduler((streamId) => this.emit({ type: 'bufferedAmountLow', streamId }));
   private t3At: number | undefined;
   private forwardTsnNeeded = false;
   private errorCount = 0;
@@ -300,23 +293,18 @@ export class SctpAssociation {
       abandoned: false,
       chunks: [],
     };
-    const st = this.outStream(streamId);
-    if (st.head >= st.queue.length) this.activeStreams.push(streamId);
-    st.queue.push(m);
-    this.queuedMessages++;
-    st.queuedBytes += data.length;
-    st.pendingMessages++;
+    this.streams.enqueue(m);
     this.dirty = true;
   }
 
   /** Bytes queued on a stream and not yet transmitted once (W3C bufferedAmount). */
   bufferedAmount(streamId: number): number {
-    return this.outStreams.get(streamId)?.queuedBytes ?? 0;
+    return this.streams.bufferedAmount(streamId);
   }
 
   /** Emit `bufferedAmountLow` for the stream whenever its queue drops to `bytes` or below. */
   setBufferedAmountLowThreshold(streamId: number, bytes: number): void {
-    this.outStream(streamId).lowThreshold = bytes;
+    this.streams.stream(streamId).lowThreshold = bytes;
   }
 
   /** Graceful shutdown (§9.2): deliver everything outstanding, then SHUTDOWN. */
@@ -693,7 +681,7 @@ export class SctpAssociation {
     this.outgoingReset = undefined;
     this.deferredPeerReset = undefined;
     this.lastPeerResponse = undefined;
-    for (const s of this.outStreams.values()) s.nextSsn = 0;
+    this.streams.resetSsns();
     this.reassembler = new Reassembler((m) => {
       this.stats.messagesDelivered++;
       this.emit({ type: 'message', streamId: m.streamId, ppid: m.ppid, data: m.data, unordered: m.unordered });
@@ -736,7 +724,7 @@ export class SctpAssociation {
   // ───────────────────────────── shutdown (§9.2) ─────────────────────────────
 
   private allDataAcked(): boolean {
-    return this.queuedMessages === 0 && this.outstandingHead >= this.outstanding.length;
+    return this.streams.queuedMessages === 0 && this.outstandingHead >= this.outstanding.length;
   }
 
   private checkShutdownProgress(): void {
@@ -805,22 +793,13 @@ export class SctpAssociation {
   private close(reason: CloseReason, causes?: readonly ErrorCause[]): void {
     if (this._state === AssociationState.CLOSED) return;
     this.t1At = this.t2At = this.t3At = this.delayedAckAt = this.hbAt = this.reconfigAt = undefined;
-    this.activeStreams = [];
-    this.rr = 0;
-    this.current = undefined;
-    this.queuedMessages = 0;
+    this.streams.clear();
     this.outstanding = [];
     this.outstandingHead = 0;
     this.rtxQueue = [];
     this.control = [];
     this.sackNow = false;
     this.flightSize = 0;
-    for (const s of this.outStreams.values()) {
-      s.queuedBytes = 0;
-      s.pendingMessages = 0;
-      s.queue = [];
-      s.head = 0;
-    }
     this.resetQueue = [];
     this.tracker = undefined;
     this.setState(AssociationState.CLOSED);
@@ -1051,8 +1030,8 @@ export class SctpAssociation {
     m.abandoned = true;
     this.stats.abandonedMessages++;
     if (m.offset < m.data.length) {
-      const st = this.outStream(m.streamId);
-      this.reduceQueued(st, m.streamId, m.data.length - m.offset);
+      const st = this.streams.stream(m.streamId);
+      this.streams.reduceQueued(st, m.streamId, m.data.length - m.offset);
       m.offset = m.data.length;
     }
     for (const c of m.chunks) {
@@ -1119,7 +1098,7 @@ export class SctpAssociation {
         this.outgoingReset = undefined;
         this.reconfigAt = undefined;
         if (p.result === ReconfigResult.SUCCESS_PERFORMED || p.result === ReconfigResult.SUCCESS_NOTHING_TO_DO) {
-          for (const id of req.streamIds) this.outStream(id).nextSsn = 0;
+          for (const id of req.streamIds) this.streams.stream(id).nextSsn = 0;
           this.emit({ type: 'streamsReset', direction: 'outgoing', streamIds: req.streamIds });
         } else {
           this.emit({ type: 'error', causes: [] });
@@ -1152,12 +1131,12 @@ export class SctpAssociation {
     if (this.outgoingReset || this.resetQueue.length === 0) return;
     const st = this._state;
     if (st !== AssociationState.ESTABLISHED && st !== AssociationState.SHUTDOWN_PENDING) return;
-    const ready = this.resetQueue.filter((id) => (this.outStreams.get(id)?.pendingMessages ?? 0) === 0);
+    const ready = this.resetQueue.filter((id) => this.streams.pendingMessages(id) === 0);
     if (ready.length === 0) return;
     this.resetQueue = this.resetQueue.filter((id) => !ready.includes(id));
     if (!this.peerReconfig) {
       // Without RE-CONFIG support there is nothing to negotiate.
-      for (const id of ready) this.outStream(id).nextSsn = 0;
+      for (const id of ready) this.streams.stream(id).nextSsn = 0;
       this.emit({ type: 'streamsReset', direction: 'outgoing', streamIds: ready });
       return;
     }
@@ -1209,21 +1188,6 @@ export class SctpAssociation {
 
   // ───────────────────────────── transmission ─────────────────────────────
 
-  private outStream(id: number): OutStream {
-    let s = this.outStreams.get(id);
-    if (!s) {
-      s = newOutStream();
-      this.outStreams.set(id, s);
-    }
-    return s;
-  }
-
-  private reduceQueued(st: OutStream, streamId: number, n: number): void {
-    const before = st.queuedBytes;
-    st.queuedBytes -= n;
-    if (before > st.lowThreshold && st.queuedBytes <= st.lowThreshold) this.emit({ type: 'bufferedAmountLow', streamId });
-  }
-
   private canSendData(): boolean {
     const s = this._state;
     return (
@@ -1245,7 +1209,7 @@ export class SctpAssociation {
     const dataOk = this.canSendData();
     for (;;) {
       if (!this.hasWork(dataOk)) break;
-      const wantData = dataOk && (this.rtxQueue.length > 0 || this.queuedMessages > 0);
+      const wantData = dataOk && (this.rtxQueue.length > 0 || this.streams.queuedMessages > 0);
       const sack =
         this.tracker && this.peerTag !== 0 && (this.sackNow || (this.delayedAckAt !== undefined && wantData))
           ? this.sackChunk()
@@ -1317,17 +1281,17 @@ export class SctpAssociation {
         }
         this.forceRetransmit = false;
         // New data: cwnd, the peer's window (with a zero-window probe when nothing is in flight).
-        while (this.queuedMessages > 0 && this.flightSize < this.cc.cwnd && this.rtxQueue.length === 0) {
-          const m = this.nextMessage();
+        while (this.streams.queuedMessages > 0 && this.flightSize < this.cc.cwnd && this.rtxQueue.length === 0) {
+          const m = this.streams.next();
           if (m.abandoned || (m.expiresAt !== undefined && this.now >= m.expiresAt && this.peerForwardTsn)) {
             if (m.offset === 0 && !m.abandoned) {
               // Never sent: drop quietly, no SSN was used.
               m.abandoned = true;
               this.stats.abandonedMessages++;
-              this.reduceQueued(this.outStream(m.streamId), m.streamId, m.data.length);
+              this.streams.reduceQueued(this.streams.stream(m.streamId), m.streamId, m.data.length);
               m.offset = m.data.length;
             } else this.abandon(m);
-            this.finishPendingHead(m);
+            this.streams.finish(m);
             this.advancePeerAckPoint();
             continue;
           }
@@ -1336,7 +1300,7 @@ export class SctpAssociation {
           if (room <= 0 || (room < remaining && room < 256 && len > 12)) break;
           const n = Math.min(room, remaining);
           if (this.peerRwnd < n && this.flightSize > 0) break;
-          const st = this.outStream(m.streamId);
+          const st = this.streams.stream(m.streamId);
           let flags = 0;
           if (m.offset === 0) {
             flags |= DataFlag.BEGINNING;
@@ -1367,8 +1331,8 @@ export class SctpAssociation {
           if (this.rttProbeTsn === undefined) this.rttProbeTsn = c.tsn;
           m.offset += n;
           len = this.writeData(buf, len, c);
-          this.reduceQueued(st, m.streamId, n);
-          if (m.offset === m.data.length) this.finishPendingHead(m);
+          this.streams.reduceQueued(st, m.streamId, n);
+          if (m.offset === m.data.length) this.streams.finish(m);
           sentData = true;
         }
       }
@@ -1391,7 +1355,7 @@ export class SctpAssociation {
     if (!dataOk) return false;
     if (this.forwardTsnNeeded && this.advancedPeerAckPoint > this.cumAckPoint) return true;
     if (this.rtxQueue.length && (this.forceRetransmit || this.flightSize < this.cc.cwnd)) return true;
-    return this.queuedMessages > 0 && this.flightSize < this.cc.cwnd && this.rtxQueue.length === 0;
+    return this.streams.queuedMessages > 0 && this.flightSize < this.cc.cwnd && this.rtxQueue.length === 0;
   }
 
   /** Room for one packet in the process-wide slab (packet-slab.ts); flush() commits what it used. */
@@ -1409,38 +1373,6 @@ export class SctpAssociation {
         chunks.push(this.control.shift()!);
       }
       this.sendRaw(this.peerTag, chunks);
-    }
-  }
-
-  /** The message to cut chunks from: the one in progress, else the head of the next stream in turn. */
-  private nextMessage(): OutMessage {
-    if (this.current) return this.current;
-    if (this.rr >= this.activeStreams.length) this.rr = 0;
-    const st = this.outStreams.get(this.activeStreams[this.rr])!;
-    this.current = st.queue[st.head];
-    return this.current;
-  }
-
-  /** A message is fully cut into chunks (or dropped): dequeue it and move to the next stream. */
-  private finishPendingHead(m: OutMessage): void {
-    const st = this.outStream(m.streamId);
-    st.head++;
-    st.pendingMessages--;
-    this.queuedMessages--;
-    this.current = undefined;
-    const idx = this.activeStreams[this.rr] === m.streamId ? this.rr : this.activeStreams.indexOf(m.streamId);
-    if (st.head >= st.queue.length) {
-      st.queue = [];
-      st.head = 0;
-      this.activeStreams.splice(idx, 1);
-      if (this.rr > idx) this.rr--;
-      if (this.rr >= this.activeStreams.length) this.rr = 0;
-    } else {
-      if (st.head > 1024 && st.head * 2 > st.queue.length) {
-        st.queue = st.queue.slice(st.head);
-        st.head = 0;
-      }
-      this.rr = this.activeStreams.length ? (idx + 1) % this.activeStreams.length : 0;
     }
   }
 
