@@ -617,8 +617,9 @@ export class SctpAssociation {
       this.control.unshift(ack);
       return true;
     }
+    // §5.2.4: what the cookie's tags say about the existing association (handshake.ts).
     switch (cookieCase(c, this.localTag, this.peerTag)) {
-      case 'restart':
+      case 'restart': // A: the peer restarted
         if (this._state === AssociationState.SHUTDOWN_ACK_SENT) {
           this.sendRaw(c.peerTag, [
             encodeChunk({ type: ChunkType.SHUTDOWN_ACK, tBit: false }),
@@ -631,17 +632,16 @@ export class SctpAssociation {
         this.established();
         this.control.unshift(ack);
         return true;
-      case 'collision':
-        // Adopt the peer's tag and parameters from the cookie.
+      case 'collision': // B: INIT collision; adopt the peer's tag and parameters from the cookie
         this.fromCookie(c, false);
         if (this._state === AssociationState.COOKIE_WAIT || this._state === AssociationState.COOKIE_ECHOED) this.established();
         this.control.unshift(ack);
         return true;
-      case 'duplicate':
+      case 'duplicate': // D: our COOKIE ACK was lost, or the collision's second cookie
         if (this._state === AssociationState.COOKIE_ECHOED || this._state === AssociationState.COOKIE_WAIT) this.established();
         this.control.unshift(ack);
         return true;
-      case 'discard':
+      case 'discard': // C and anything else: silently discard
         this.stats.badCookie++;
         return false;
     }
