@@ -471,13 +471,23 @@ else if (flag('child-werift')) await weriftChild();
 else {
   const results: Result[] = [];
   const errors: string[] = [];
+  // Progress on stderr, so a stall is attributable (stdout stays clean for --json).
+  const progress = (m: string): boolean => process.stderr.write(`[bench datachannel] ${m}\n`);
+  progress('rtcstack over DTLS: running');
   results.push(await withTimeout(oursParent(true), 120_000, 'rtcstack over DTLS'));
+  progress(`rtcstack over DTLS: ${results[0].mbPerSecond.toFixed(1)} MB/s`);
   if (flag('also-raw')) results.push(await withTimeout(oursParent(false), 120_000, 'rtcstack without DTLS'));
   if (!flag('no-werift')) {
+    // werift's normal run takes 5-15 s here. In about one run in three its own ICE goes to
+    // 'failed' mid-transfer (its consent checks starve while its event loop is busy; seen with
+    // BENCH_DEBUG=1) and the transfer stalls. Give up after 60 s and report that instead of hanging.
+    progress('werift: running');
     try {
-      results.push(await withTimeout(weriftParent(), 300_000, 'werift'));
+      results.push(await withTimeout(weriftParent(), 60_000, 'werift'));
+      progress('werift: done');
     } catch (e) {
       errors.push(`werift: ${e instanceof Error ? e.message : String(e)}`);
+      progress(`werift: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   const werift = results.find((r) => r.stack.startsWith('werift'));
