@@ -62,8 +62,10 @@ for (const r of rows) {
 }
 const total = rows.reduce((a, r) => ({ c: a.c + r.cases, p: a.p + r.passed, f: a.f + r.failed }), { c: 0, p: 0, f: 0 });
 console.log(`${'total'.padEnd(w)}  ${String(total.c).padStart(5)}  ${String(total.p).padStart(6)}  ${String(total.f).padStart(6)}`);
+// A plain closing line CI can read ("N passed, N failed").
+console.log(`\nvectors: ${total.p} passed, ${total.f} failed`);
 if (failures.length) {
-  console.log(`\n${failures.length} failure(s)${verbose ? ':' : ' (run with --verbose for details)'}`);
+  console.log(`${failures.length} failure(s)${verbose ? ':' : ' (run with --verbose for details)'}`);
   if (verbose) for (const f of failures) console.log(`  ${f}`);
   process.exitCode = 1;
 }
