@@ -1,7 +1,6 @@
 import { cryptoRandom, isParseError, type RandomSource } from '@rtcstack/common';
 import {
   cnameSdes,
-  decodeRtcp,
   decodeRtp,
   encodeRtcp,
   g711Decode,
@@ -17,6 +16,7 @@ import {
 import { JitterBuffer, type BufferedPacket } from './jitter-buffer.ts';
 import { NackGenerator, type NackOptions } from './nack-generator.ts';
 import { DEFAULT_RTCP_INTERVAL_MS, randomisedInterval } from './rtcp-interval.ts';
+import { decodeRtcpOrDrop } from './rtcp-input.ts';
 import { Unwrapper } from './sequence.ts';
 
 /** What a payload type carries: G.711 is decoded; anything else (Opus, ...) is counted only. */
@@ -287,11 +287,8 @@ export class AudioReceiver {
 
   /** A (decrypted) RTCP datagram from the peer. Malformed input is counted and dropped. */
   handleRtcp(now: number, data: Uint8Array): void {
-    let packets: RtcpPacket[];
-    try {
-      packets = decodeRtcp(data);
-    } catch (e) {
-      if (!isParseError(e)) throw e;
+    const packets = decodeRtcpOrDrop(data);
+    if (!packets) {
       this.malformedRtcp++;
       return;
     }

@@ -1,7 +1,6 @@
-import { cryptoRandom, isParseError, type RandomSource } from '@rtcstack/common';
+import { cryptoRandom, type RandomSource } from '@rtcstack/common';
 import {
   cnameSdes,
-  decodeRtcp,
   encodeRtcp,
   encodeRtp,
   g711Encode,
@@ -15,6 +14,7 @@ import {
 } from '@rtcstack/rtp-rtcp';
 import { PacketHistory } from './packet-history.ts';
 import { DEFAULT_RTCP_INTERVAL_MS, randomisedInterval } from './rtcp-interval.ts';
+import { decodeRtcpOrDrop } from './rtcp-input.ts';
 
 /** Anything that yields 16-bit audio, `n` samples at a time (a microphone, a file, a tone). */
 export interface AudioSource {
@@ -286,11 +286,8 @@ export class AudioSender {
 
   /** A (decrypted) RTCP datagram from the peer. Malformed input is counted and dropped. */
   handleRtcp(now: number, data: Uint8Array): void {
-    let packets: RtcpPacket[];
-    try {
-      packets = decodeRtcp(data);
-    } catch (e) {
-      if (!isParseError(e)) throw e;
+    const packets = decodeRtcpOrDrop(data);
+    if (!packets) {
       this.malformedRtcp++;
       return;
     }

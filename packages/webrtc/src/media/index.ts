@@ -6,3 +6,4 @@ export * from './nack-generator.ts';
 export * from './packet-history.ts';
 export * from './rtcp-interval.ts';
 export * from './sequence.ts';
+export * from './rtcp-input.ts';
