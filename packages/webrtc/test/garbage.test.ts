@@ -6,9 +6,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '@rtcstack/common';
-import { negotiate, runUntil, simPeers, trickle } from './support/call.ts';
+import { negotiate, openChannelPair, runUntil, simPeers, trickle } from './support/call.ts';
 import { classifyPacket, PACKET_CLASSES, type PacketClass } from '../src/demux.ts';
-import type { RTCDataChannel } from '../src/data-channel.ts';
 import type { PeerConnectionCore } from '../src/core.ts';
 import { AudioTrack } from '../src/transceiver.ts';
 
@@ -57,18 +56,10 @@ const dropped = (core: PeerConnectionCore): number =>
 
 describe('garbage of every first-byte class at a connected peer (RFC 7983 §7)', () => {
   test('each datagram is classified, dropped and counted; messages still flow both ways', async () => {
-    const { net, a, b } = simPeers(77);
-    trickle(a.pc, b.pc);
-    const chA = a.pc.createDataChannel('chat');
-    let chB: RTCDataChannel | undefined;
-    b.pc.ondatachannel = (e) => {
-      chB = (e as Event & { channel: RTCDataChannel }).channel;
-    };
-    await negotiate(a.pc, b.pc);
-    expect(await runUntil(net, () => chA.readyState === 'open' && chB?.readyState === 'open')).toBe(true);
+    const { net, a, b, chA, chB } = await openChannelPair(77);
     const gotB: unknown[] = [];
     const gotA: unknown[] = [];
-    chB!.onmessage = (e) => gotB.push((e as MessageEvent).data);
+    chB.onmessage = (e) => gotB.push((e as MessageEvent).data);
     chA.onmessage = (e) => gotA.push((e as MessageEvent).data);
 
     const rnd = seededRandom(5);
@@ -103,7 +94,7 @@ describe('garbage of every first-byte class at a connected peer (RFC 7983 §7)',
     expect([...seen].sort()).toEqual([...PACKET_CLASSES].sort());
 
     chA.send('still here?');
-    chB!.send('yes');
+    chB.send('yes');
     expect(await runUntil(net, () => gotB.length === 1 && gotA.length === 1, 5_000)).toBe(true);
     expect(gotB).toEqual(['still here?']);
     expect(gotA).toEqual(['yes']);
@@ -113,19 +104,11 @@ describe('garbage of every first-byte class at a connected peer (RFC 7983 §7)',
 
   test('every one-byte corruption of a real DTLS application-data record is dropped and counted', async () => {
     const sent: Uint8Array[] = [];
-    const { net, a, b } = simPeers(78, { delayMs: 10 }, {
+    const { net, a, b, chA, chB } = await openChannelPair(78, { delayMs: 10 }, {
       onWire: (e) => {
         if (e.dir === 'out' && e.cls === 'dtls') sent.push(e.data);
       },
     });
-    trickle(a.pc, b.pc);
-    const chA = a.pc.createDataChannel('chat');
-    let chB: RTCDataChannel | undefined;
-    b.pc.ondatachannel = (e) => {
-      chB = (e as Event & { channel: RTCDataChannel }).channel;
-    };
-    await negotiate(a.pc, b.pc);
-    expect(await runUntil(net, () => chA.readyState === 'open' && chB?.readyState === 'open')).toBe(true);
     // A record both peers sent after the handshake: content type 23 (application_data), epoch 1.
     const record = sent.find((d) => d[0] === 23 && d[3] === 0 && d[4] === 1)!;
     expect(record).toBeDefined();
@@ -146,7 +129,7 @@ describe('garbage of every first-byte class at a connected peer (RFC 7983 §7)',
       expect(dropped(core) - before).toBe(record.length + 1);
     }
     const gotB: unknown[] = [];
-    chB!.onmessage = (e) => gotB.push((e as MessageEvent).data);
+    chB.onmessage = (e) => gotB.push((e as MessageEvent).data);
     chA.send('after the noise');
     expect(await runUntil(net, () => gotB.length === 1, 5_000)).toBe(true);
     a.pc.close();
@@ -156,17 +139,9 @@ describe('garbage of every first-byte class at a connected peer (RFC 7983 §7)',
 
 describe('the socket handler’s last line of defence (DESIGN.md: never an uncaught exception)', () => {
   test('an exception inside a layer is counted as an internal error and the call goes on', async () => {
-    const { net, a, b } = simPeers(79);
-    trickle(a.pc, b.pc);
-    const chA = a.pc.createDataChannel('chat');
-    let chB: RTCDataChannel | undefined;
-    b.pc.ondatachannel = (e) => {
-      chB = (e as Event & { channel: RTCDataChannel }).channel;
-    };
-    await negotiate(a.pc, b.pc);
-    expect(await runUntil(net, () => chA.readyState === 'open' && chB?.readyState === 'open')).toBe(true);
+    const { net, a, b, chA, chB } = await openChannelPair(79);
     const got: unknown[] = [];
-    chB!.onmessage = (e) => got.push((e as MessageEvent).data);
+    chB.onmessage = (e) => got.push((e as MessageEvent).data);
 
     // Simulate a bug: b's core throws on the next datagram it is handed by the transport.
     const core = b.pc.core;

@@ -3,6 +3,7 @@ import { seededRandom } from '@rtcstack/common';
 import { Network } from '@rtcstack/test-support';
 import { RTCPeerConnection, type PeerConnectionOptions } from '../../src/peer-connection.ts';
 import { simTransport } from './sim-transport.ts';
+import type { RTCDataChannel } from '../../src/data-channel.ts';
 
 /** Let promise continuations run (the network loop itself is synchronous). */
 export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -60,4 +61,27 @@ export async function negotiate(a: RTCPeerConnection, b: RTCPeerConnection): Pro
   await b.setRemoteDescription(a.localDescription!.toJSON());
   await b.setLocalDescription(await b.createAnswer());
   await a.setRemoteDescription(b.localDescription!.toJSON());
+}
+
+/**
+ * Two peers on netsim with trickle, one negotiation, and a data channel "chat" open on both
+ * sides: the starting point of tests about a call in progress.
+ */
+export async function openChannelPair(
+  seed: number,
+  link: Parameters<Network['setDefaultLink']>[0] = { delayMs: 10 },
+  opts: PeerConnectionOptions = {},
+) {
+  const { net, a, b } = simPeers(seed, link, opts);
+  trickle(a.pc, b.pc);
+  const chA = a.pc.createDataChannel('chat');
+  let remote: RTCDataChannel | undefined;
+  b.pc.ondatachannel = (e) => {
+    remote = (e as Event & { channel: RTCDataChannel }).channel;
+  };
+  await negotiate(a.pc, b.pc);
+  if (!(await runUntil(net, () => chA.readyState === 'open' && remote?.readyState === 'open'))) {
+    throw new Error(`openChannelPair(${seed}): the data channel did not open`);
+  }
+  return { net, a, b, chA, chB: remote! };
 }
